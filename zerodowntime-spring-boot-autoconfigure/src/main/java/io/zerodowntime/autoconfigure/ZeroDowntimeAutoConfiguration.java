@@ -1,0 +1,115 @@
+package io.zerodowntime.autoconfigure;
+
+import io.zerodowntime.actuate.ActuatorHealthProbe;
+import io.zerodowntime.handoff.ConnectionDrainHandover;
+import io.zerodowntime.handoff.GenerationStartup;
+import io.zerodowntime.handoff.HealthProbe;
+import io.zerodowntime.handoff.ReadinessStateHealthProbe;
+import io.zerodowntime.reload.ChildLauncher;
+import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.PidFile;
+import io.zerodowntime.reload.Reloader;
+import io.zerodowntime.signal.SignalReloadTrigger;
+import io.zerodowntime.tomcat.HandoffConnectors;
+import io.zerodowntime.tomcat.HandoffTomcatCustomizer;
+import org.apache.catalina.startup.Tomcat;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for zero-downtime reloads of a servlet application on Tomcat. Off
+ * unless {@code zerodowntime.enabled=true}.
+ *
+ * @author zerodowntime
+ */
+@AutoConfiguration(
+		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration")
+@ConditionalOnBooleanProperty("zerodowntime.enabled")
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+@EnableConfigurationProperties(ZeroDowntimeProperties.class)
+public final class ZeroDowntimeAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Generation zeroDowntimeGeneration() {
+		return Generation.current();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HandoffConnectors handoffConnectors(Generation generation) {
+		return new HandoffConnectors(generation.isChild());
+	}
+
+	@Bean
+	HandoffTomcatCustomizer zeroDowntimeTomcatCustomizer(HandoffConnectors connectors) {
+		return new HandoffTomcatCustomizer(connectors);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionDrainHandover.ProcessExit zeroDowntimeProcessExit() {
+		return System::exit;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionDrainHandover connectionDrainHandover(HandoffConnectors connectors, ZeroDowntimeProperties properties,
+			ConfigurableApplicationContext context, ConnectionDrainHandover.ProcessExit exit) {
+		return new ConnectionDrainHandover(connectors, properties.getDrainTimeout(), context, exit);
+	}
+
+	@Bean(destroyMethod = "shutdown")
+	@ConditionalOnMissingBean
+	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ConnectionDrainHandover handover) {
+		return new Reloader(generation, properties.getHandoff(), properties.getStartupTimeout(), new ChildLauncher(),
+				handover);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GenerationStartup zeroDowntimeGenerationStartup(Reloader reloader, HandoffConnectors connectors,
+			ObjectProvider<HealthProbe> healthProbe, ApplicationAvailability availability,
+			ZeroDowntimeProperties properties, ConnectionDrainHandover.ProcessExit exit) {
+		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
+		PidFile pidFile = (properties.getPidFile() != null) ? new PidFile(properties.getPidFile()) : null;
+		return new GenerationStartup(reloader, connectors, probe, pidFile, exit);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SignalReloadTrigger signalReloadTrigger(Reloader reloader, ZeroDowntimeProperties properties) {
+		String signal = properties.getSignalName();
+		return (signal != null) ? new SignalReloadTrigger(reloader, signal) : null;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthEndpoint.class)
+	static class ActuatorHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(HealthEndpoint.class)
+		HealthProbe actuatorHealthProbe(HealthEndpoint healthEndpoint) {
+			return new ActuatorHealthProbe(healthEndpoint);
+		}
+
+	}
+
+}

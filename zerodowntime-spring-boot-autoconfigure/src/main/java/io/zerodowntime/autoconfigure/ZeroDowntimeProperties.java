@@ -1,0 +1,180 @@
+package io.zerodowntime.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+
+import io.zerodowntime.reload.HandoffMode;
+import org.jspecify.annotations.Nullable;
+import sun.misc.Signal;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Configuration properties for zero-downtime reloads.
+ *
+ * @author zerodowntime
+ */
+@ConfigurationProperties("zerodowntime")
+public class ZeroDowntimeProperties implements InitializingBean {
+
+	/**
+	 * Value of {@code signal} that turns signal handling off.
+	 */
+	public static final String NO_SIGNAL = "none";
+
+	/**
+	 * Signals the JVM or the shutdown sequence already use, which must not trigger a
+	 * reload.
+	 */
+	private static final Set<String> RESERVED_SIGNALS = Set.of("TERM", "INT", "KILL", "STOP", "QUIT", "SEGV", "BUS",
+			"FPE", "ILL", "ABRT", "TRAP", "CONT", "PIPE");
+
+	/**
+	 * Whether to enable zero-downtime reloads. Nothing is changed unless this is set.
+	 */
+	private boolean enabled;
+
+	/**
+	 * How the old and the new generation share the listening port.
+	 */
+	private HandoffMode handoff = HandoffMode.REUSEPORT;
+
+	/**
+	 * Time a new generation may take to start and report healthy before it is stopped and
+	 * the reload rolled back.
+	 */
+	private Duration startupTimeout = Duration.ofMinutes(2);
+
+	/**
+	 * Longest time the old generation keeps serving its open connections after the new
+	 * one has taken over; connections still open then are cut off.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * File to write the serving generation's pid to. Every generation replaces it
+	 * atomically when it takes over.
+	 */
+	private @Nullable Path pidFile;
+
+	/**
+	 * Signal that triggers a reload, without the SIG prefix (for example USR2 or HUP), or
+	 * "none" to not handle any signal.
+	 */
+	private String signal = "USR2";
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public HandoffMode getHandoff() {
+		return this.handoff;
+	}
+
+	public void setHandoff(HandoffMode handoff) {
+		this.handoff = handoff;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
+	}
+
+	public @Nullable Path getPidFile() {
+		return this.pidFile;
+	}
+
+	public void setPidFile(@Nullable Path pidFile) {
+		this.pidFile = pidFile;
+	}
+
+	public String getSignal() {
+		return this.signal;
+	}
+
+	public void setSignal(String signal) {
+		this.signal = signal;
+	}
+
+	/**
+	 * Return the signal's name without {@code SIG}, or {@code null} when signal handling
+	 * is off.
+	 * @return the signal name or {@code null}
+	 */
+	public @Nullable String getSignalName() {
+		String name = this.signal.trim().toUpperCase(Locale.ROOT);
+		if (name.isEmpty() || name.equals(NO_SIGNAL.toUpperCase(Locale.ROOT))) {
+			return null;
+		}
+		return name.startsWith("SIG") ? name.substring(3) : name;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		requirePositive("zerodowntime.startup-timeout", this.startupTimeout);
+		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
+		validateSignal();
+		validatePidFile();
+	}
+
+	private void requirePositive(String name, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "must be a positive duration");
+		}
+	}
+
+	private void validateSignal() {
+		String name = getSignalName();
+		if (name == null) {
+			return;
+		}
+		if (RESERVED_SIGNALS.contains(name)) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.signal", this.signal,
+					"SIG" + name + " is used by the JVM or for shutdown; use USR2 (the default), USR1 or HUP, or '"
+							+ NO_SIGNAL + "'");
+		}
+		try {
+			new Signal(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.signal", this.signal,
+					"not a signal this platform knows; use USR2 (the default), USR1 or HUP, or '" + NO_SIGNAL + "'");
+		}
+	}
+
+	private void validatePidFile() {
+		if (this.pidFile == null) {
+			return;
+		}
+		Path directory = this.pidFile.toAbsolutePath().getParent();
+		if (Files.isDirectory(this.pidFile)) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.pid-file", this.pidFile,
+					"is a directory; name a file");
+		}
+		if (directory == null || !Files.isDirectory(directory)) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.pid-file", this.pidFile,
+					"its directory does not exist");
+		}
+	}
+
+}

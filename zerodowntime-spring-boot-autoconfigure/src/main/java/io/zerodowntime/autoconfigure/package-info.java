@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration for zero-downtime reloads.
+ */
+package io.zerodowntime.autoconfigure;

@@ -1,0 +1,160 @@
+package io.zerodowntime.handoff;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.ParentHandshake;
+import io.zerodowntime.reload.PidFile;
+import io.zerodowntime.reload.Reloader;
+import io.zerodowntime.tomcat.HandoffConnectors;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Makes a started generation the serving one. Generation 0 serves as soon as the
+ * application is ready. A child first waits until it is healthy, reports to its parent,
+ * and opens its listeners only once the parent has acknowledged; if the parent refuses, or
+ * health is {@code DOWN}, the child exits without having served anyone.
+ *
+ * @author zerodowntime
+ */
+public class GenerationStartup implements ApplicationListener<ApplicationReadyEvent> {
+
+	private static final Log logger = LogFactory.getLog(GenerationStartup.class);
+
+	private static final Duration HEALTH_POLL_INTERVAL = Duration.ofMillis(200);
+
+	private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+
+	private final Reloader reloader;
+
+	private final HandoffConnectors connectors;
+
+	private final HealthProbe healthProbe;
+
+	private final @Nullable PidFile pidFile;
+
+	private final ConnectionDrainHandover.ProcessExit exit;
+
+	public GenerationStartup(Reloader reloader, HandoffConnectors connectors, HealthProbe healthProbe,
+			@Nullable PidFile pidFile, ConnectionDrainHandover.ProcessExit exit) {
+		this.reloader = reloader;
+		this.connectors = connectors;
+		this.healthProbe = healthProbe;
+		this.pidFile = pidFile;
+		this.exit = exit;
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		Generation generation = this.reloader.getGeneration();
+		logger.info("Zero-downtime reloads enabled: handoff=" + this.reloader.status().handoff().name().toLowerCase()
+				+ ", " + generation + ", " + this.connectors.size() + " listener(s)");
+		warnIfQueuedConnectionsAreReset();
+		Class<?> mainClass = event.getSpringApplication().getMainApplicationClass();
+		if (!generation.isChild()) {
+			this.reloader.serving(mainClass);
+			writePidFile(generation);
+			return;
+		}
+		Thread handshake = new Thread(() -> takeOver(generation, mainClass, event.getApplicationContext()),
+				"zerodowntime-handshake");
+		handshake.setDaemon(true);
+		handshake.start();
+	}
+
+	private void takeOver(Generation generation, @Nullable Class<?> mainClass,
+			ConfigurableApplicationContext context) {
+		ParentHandshake handshake = new ParentHandshake(generation);
+		try {
+			HealthProbe.Result health = awaitHealthy();
+			if (!health.isUp()) {
+				logger.error("Not taking over from parent pid " + generation.parentPid() + ": health is "
+						+ health.status() + " (" + health.details() + ")");
+				handshake.reportUnhealthy(health.status() + " " + health.details());
+				stop(context, 1);
+				return;
+			}
+			if (!handshake.reportReady(this.connectors::openListeners)) {
+				stop(context, 1);
+				return;
+			}
+			logger.info("Took over from parent pid " + generation.parentPid() + " as " + generation);
+			this.reloader.serving(mainClass);
+			writePidFile(generation);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Handshake with parent pid " + generation.parentPid() + " failed; this generation stops", ex);
+			stop(context, 1);
+		}
+	}
+
+	private HealthProbe.Result awaitHealthy() {
+		HealthProbe.Result result = this.healthProbe.check();
+		String lastStatus = null;
+		while (!result.isUp() && !result.isDown()) {
+			if (!result.status().equals(lastStatus)) {
+				logger.info("Waiting to become healthy before taking over: " + result.status() + " ("
+						+ result.details() + ")");
+				lastStatus = result.status();
+			}
+			try {
+				Thread.sleep(HEALTH_POLL_INTERVAL.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return result;
+			}
+			result = this.healthProbe.check();
+		}
+		return result;
+	}
+
+	private void stop(ConfigurableApplicationContext context, int code) {
+		SpringApplication.exit(context, () -> code);
+		this.exit.exit(code);
+	}
+
+	private void writePidFile(Generation generation) {
+		if (this.pidFile == null) {
+			return;
+		}
+		try {
+			this.pidFile.write(generation.pid());
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not write PID file " + this.pidFile.getPath() + " (zerodowntime.pid-file): " + ex
+					+ "; the service is not affected");
+		}
+	}
+
+	private void warnIfQueuedConnectionsAreReset() {
+		if (this.reloader.status().handoff() != HandoffMode.REUSEPORT) {
+			return;
+		}
+		try {
+			String value = Files.readString(MIGRATE_REQ, StandardCharsets.US_ASCII).trim();
+			if (value.equals("0")) {
+				logger.warn("net.ipv4.tcp_migrate_req is 0: with handoff=reuseport, connections still queued in the "
+						+ "old generation's socket when it closes are reset. Set it to 1 (sysctl -w "
+						+ "net.ipv4.tcp_migrate_req=1, Linux 5.14 or later) to move them to the new generation");
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot read " + MIGRATE_REQ + " (Linux 5.14 or later has it): with handoff=reuseport, "
+					+ "connections still queued in the old generation's socket when it closes can be reset");
+		}
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.zerodowntime.reload;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who this process is in the chain of generations: generation 0 was started by the user;
+ * every later one was started by a reload and finds its parent's control channel in its
+ * environment.
+ *
+ * @param number the generation number, 0 for a process started by the user
+ * @param pid this process's pid
+ * @param parentPid the pid of the generation that started this one, or {@code null} for
+ * generation 0
+ * @param reloadId the id of the reload that started this process, or {@code null}
+ * @param controlSocket the parent's control socket, or {@code null} for generation 0
+ * @param token the secret that authenticates this process to its parent, or
+ * {@code null} for generation 0
+ * @author zerodowntime
+ */
+public record Generation(int number, long pid, @Nullable Long parentPid, @Nullable String reloadId,
+		@Nullable Path controlSocket, @Nullable String token) {
+
+	static final String GENERATION_VARIABLE = "ZERODOWNTIME_GENERATION";
+
+	static final String PARENT_PID_VARIABLE = "ZERODOWNTIME_PARENT_PID";
+
+	static final String RELOAD_ID_VARIABLE = "ZERODOWNTIME_RELOAD_ID";
+
+	static final String CONTROL_SOCKET_VARIABLE = "ZERODOWNTIME_CONTROL_SOCKET";
+
+	static final String TOKEN_VARIABLE = "ZERODOWNTIME_TOKEN";
+
+	/**
+	 * Return the generation of the current process, read from its environment.
+	 * @return the current generation
+	 */
+	public static Generation current() {
+		return fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+	}
+
+	static Generation fromEnvironment(Map<String, String> environment, long pid) {
+		String socket = environment.get(CONTROL_SOCKET_VARIABLE);
+		String token = environment.get(TOKEN_VARIABLE);
+		if (socket == null || socket.isEmpty() || token == null || token.isEmpty()) {
+			return new Generation(0, pid, null, null, null, null);
+		}
+		int number = Integer.parseInt(environment.getOrDefault(GENERATION_VARIABLE, "1"));
+		String parent = environment.get(PARENT_PID_VARIABLE);
+		return new Generation(number, pid, (parent != null) ? Long.valueOf(parent) : null,
+				environment.get(RELOAD_ID_VARIABLE), Path.of(socket), token);
+	}
+
+	/**
+	 * Whether this process was started by a reload and must report to its parent before it
+	 * serves.
+	 * @return whether this process is a child awaiting handover
+	 */
+	public boolean isChild() {
+		return this.controlSocket != null;
+	}
+
+	/**
+	 * Return the environment entries that make a spawned process the next generation.
+	 * @param reloadId the id of the reload
+	 * @param socket the control socket the child reports to
+	 * @param token the secret the child must present
+	 * @return the environment entries for the child
+	 */
+	Map<String, String> childEnvironment(String reloadId, Path socket, String token) {
+		return Map.of(GENERATION_VARIABLE, Integer.toString(this.number + 1), PARENT_PID_VARIABLE,
+				Long.toString(this.pid), RELOAD_ID_VARIABLE, reloadId, CONTROL_SOCKET_VARIABLE, socket.toString(),
+				TOKEN_VARIABLE, token);
+	}
+
+	@Override
+	public String toString() {
+		return "generation " + this.number + " (pid " + this.pid
+				+ ((this.parentPid != null) ? ", parent " + this.parentPid : "") + ")";
+	}
+
+}

@@ -1,0 +1,15 @@
+package io.zerodowntime.reload;
+
+/**
+ * Thrown inside a reload that has spawned a child when the child cannot take over: it
+ * exited, reported unhealthy, or did not report in time. The reload is rolled back.
+ *
+ * @author zerodowntime
+ */
+class ReloadFailedException extends RuntimeException {
+
+	ReloadFailedException(String reason) {
+		super(reason);
+	}
+
+}

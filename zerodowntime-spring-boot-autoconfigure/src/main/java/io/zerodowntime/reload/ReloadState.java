@@ -1,0 +1,46 @@
+package io.zerodowntime.reload;
+
+/**
+ * The state of this process's {@link Reloader}.
+ *
+ * @author zerodowntime
+ */
+public enum ReloadState {
+
+	/**
+	 * No reload is running; a trigger starts one.
+	 */
+	IDLE,
+
+	/**
+	 * A child has been spawned and this process waits for it to report that it is healthy.
+	 */
+	STARTING,
+
+	/**
+	 * The child is healthy and has been acknowledged; it is opening its listeners.
+	 */
+	HANDING_OVER,
+
+	/**
+	 * The child serves; this process no longer accepts and drains its open connections
+	 * before it exits.
+	 */
+	DRAINING,
+
+	/**
+	 * The last reload failed and was rolled back; this process keeps serving. A trigger
+	 * starts a new reload.
+	 */
+	FAILED;
+
+	/**
+	 * Whether a reload is under way in this state, so that another trigger must be
+	 * refused.
+	 * @return whether a reload is under way
+	 */
+	public boolean isBusy() {
+		return this == STARTING || this == HANDING_OVER || this == DRAINING;
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.zerodowntime.reload;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of this process's reload state.
+ *
+ * @param state the reloader's state
+ * @param handoff the handoff mode in use
+ * @param pid this process's pid
+ * @param generation this process's generation number
+ * @param parentPid the pid of the generation that started this one, or {@code null}
+ * @param startedBy the id of the reload that started this process, or {@code null}
+ * @param lastReload the last reload this process ran, or {@code null}
+ * @author zerodowntime
+ */
+public record ReloadStatus(ReloadState state, HandoffMode handoff, long pid, int generation, @Nullable Long parentPid,
+		@Nullable String startedBy, @Nullable ReloadReport lastReload) {
+
+}

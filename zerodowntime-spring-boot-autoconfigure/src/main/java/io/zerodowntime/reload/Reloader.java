@@ -1,0 +1,283 @@
+package io.zerodowntime.reload;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs reloads, one at a time: spawn the same command line as the next generation, wait
+ * for it to report healthy, acknowledge it, wait for it to serve, then hand over. A child
+ * that exits, reports unhealthy or stays silent past the startup timeout is stopped and
+ * this generation keeps serving.
+ *
+ * <pre>
+ * IDLE ─trigger→ STARTING ─child ready→ HANDING_OVER ─child serves→ DRAINING → exit
+ *                    └──────────── child failed ─────────┴→ FAILED ─trigger→ STARTING
+ * </pre>
+ *
+ * @author zerodowntime
+ */
+public class Reloader {
+
+	private static final Log logger = LogFactory.getLog(Reloader.class);
+
+	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+	private final Generation generation;
+
+	private final HandoffMode handoffMode;
+
+	private final Duration startupTimeout;
+
+	private final ChildLauncher launcher;
+
+	private final Handover handover;
+
+	private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "zerodowntime-reload");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Object monitor = new Object();
+
+	private ReloadState state = ReloadState.IDLE;
+
+	private @Nullable ReloadReport lastReload;
+
+	private @Nullable ReexecCommand command;
+
+	private @Nullable String mainClassName;
+
+	private @Nullable String notReadyReason = "the application has not finished starting";
+
+	public Reloader(Generation generation, HandoffMode handoffMode, Duration startupTimeout, ChildLauncher launcher,
+			Handover handover) {
+		this.generation = generation;
+		this.handoffMode = handoffMode;
+		this.startupTimeout = startupTimeout;
+		this.launcher = launcher;
+		this.handover = handover;
+	}
+
+	/**
+	 * Allow reloads: this generation serves and knows how it was started.
+	 * @param mainClass the application's main class, or {@code null} if unknown
+	 */
+	public void serving(@Nullable Class<?> mainClass) {
+		synchronized (this.monitor) {
+			this.mainClassName = (mainClass != null) ? mainClass.getName() : null;
+			try {
+				this.command = ReexecCommand.ofCurrentProcess(mainClass);
+				this.notReadyReason = null;
+				logger.debug("Reloads will run: " + this.command);
+			}
+			catch (ReloadRefusedException ex) {
+				this.notReadyReason = "this process cannot be re-executed: " + ex.getMessage();
+				logger.warn("Zero-downtime reloads are unavailable: " + this.notReadyReason);
+			}
+		}
+	}
+
+	/**
+	 * Start a reload.
+	 * @param trigger what triggered it, for the log and the status
+	 * @return the reload's id and the spawned child's pid
+	 * @throws ReloadConflictException if a reload is already under way
+	 * @throws ReloadRefusedException if the reload cannot start; nothing was spawned
+	 */
+	public ReloadTicket trigger(String trigger) {
+		synchronized (this.monitor) {
+			if (this.state.isBusy()) {
+				throw new ReloadConflictException(this.state, conflictMessage());
+			}
+			ReexecCommand reexec = this.command;
+			if (this.notReadyReason != null || reexec == null) {
+				throw new ReloadRefusedException(
+						(this.notReadyReason != null) ? this.notReadyReason : "no command line to re-execute");
+			}
+			reexec.preflight(this.mainClassName);
+			ReloadReport report = new ReloadReport(UUID.randomUUID().toString().substring(0, 8), trigger,
+					ReloadOutcome.IN_PROGRESS, null, null, Instant.now(), null, null);
+			ControlServer control = openControl();
+			Process child;
+			try {
+				child = this.launcher.launch(reexec,
+						this.generation.childEnvironment(report.id(), control.getSocket(), control.getToken()));
+			}
+			catch (IOException ex) {
+				control.close();
+				this.lastReload = report.ended(ReloadOutcome.FAILED, "the child could not be started: " + ex);
+				this.state = ReloadState.FAILED;
+				logger.error("Reload " + report.id() + " failed: " + this.lastReload.reason());
+				throw new ReloadRefusedException(this.lastReload.reason());
+			}
+			control.expect(child.pid());
+			this.lastReload = report.withChild(child.pid());
+			this.state = ReloadState.STARTING;
+			logger.info("Reload " + report.id() + " (" + trigger + "): started child pid " + child.pid()
+					+ " as generation " + (this.generation.number() + 1) + "; waiting up to " + this.startupTimeout
+					+ " for it to become healthy");
+			this.executor.execute(() -> run(child, control));
+			return new ReloadTicket(report.id(), child.pid());
+		}
+	}
+
+	private ControlServer openControl() {
+		try {
+			return ControlServer.open();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new ReloadRefusedException("the control channel cannot be created: " + ex);
+		}
+	}
+
+	private String conflictMessage() {
+		ReloadReport current = this.lastReload;
+		String child = (current != null && current.childPid() != null) ? " (child pid " + current.childPid() + ")"
+				: "";
+		if (this.state == ReloadState.DRAINING) {
+			return "this generation has handed over" + child + " and is draining; trigger the new generation instead";
+		}
+		return "a reload is already " + this.state.name().toLowerCase().replace('_', ' ') + child;
+	}
+
+	private void run(Process child, ControlServer control) {
+		try (control) {
+			ControlServer.ChildReport report = control.awaitReport(child, this.startupTimeout);
+			try (ControlConnection connection = report.connection()) {
+				if (!report.ready()) {
+					throw new ReloadFailedException("child pid " + child.pid() + " is not healthy: " + report.details());
+				}
+				update(ReloadState.HANDING_OVER, current().withChildReady());
+				logger.info("Reload " + current().id() + ": child pid " + child.pid() + " is healthy after "
+						+ current().childReady() + "; handing over");
+				connection.writeLine("ACK");
+				awaitServing(child, connection);
+			}
+			ReloadReport succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
+			update(ReloadState.DRAINING, succeeded);
+			logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
+					+ child.pid() + " serves as generation " + (this.generation.number() + 1));
+			this.handover.handOver(succeeded);
+		}
+		catch (ReloadFailedException ex) {
+			rollBack(child, ex.getMessage());
+		}
+		catch (IOException ex) {
+			rollBack(child, "control channel to child pid " + child.pid() + " failed: " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			rollBack(child, "the reload was interrupted");
+		}
+		catch (RuntimeException ex) {
+			rollBack(child, "unexpected error: " + ex);
+		}
+	}
+
+	private void awaitServing(Process child, ControlConnection connection) throws IOException {
+		String answer;
+		try {
+			answer = connection.readLine(this.startupTimeout);
+		}
+		catch (IOException ex) {
+			throw new ReloadFailedException("child pid " + child.pid() + " closed the control channel instead of "
+					+ "confirming it serves" + exitDescription(child));
+		}
+		if (answer == null) {
+			throw new ReloadFailedException("child pid " + child.pid() + " did not confirm it serves within "
+					+ this.startupTimeout);
+		}
+		if (!answer.equals("SERVING")) {
+			throw new ReloadFailedException("child pid " + child.pid() + " could not open its listeners: "
+					+ answer.replaceFirst("^FAILED ", ""));
+		}
+	}
+
+	private String exitDescription(Process child) {
+		try {
+			if (child.waitFor(1, TimeUnit.SECONDS)) {
+				return " (exit code " + child.exitValue() + ")";
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return "";
+	}
+
+	private void rollBack(Process child, String reason) {
+		logger.error("Reload " + current().id() + " failed, rolling back: " + reason);
+		stop(child);
+		update(ReloadState.FAILED, current().ended(ReloadOutcome.FAILED, reason));
+		logger.info("Reload " + current().id() + " rolled back; generation " + this.generation.number() + " (pid "
+				+ this.generation.pid() + ") keeps serving");
+	}
+
+	private void stop(Process child) {
+		if (!child.isAlive()) {
+			return;
+		}
+		child.destroy();
+		try {
+			if (!child.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Child pid " + child.pid() + " did not stop within " + STOP_GRACE + " of SIGTERM; killing it");
+				child.destroyForcibly();
+				child.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			child.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private ReloadReport current() {
+		synchronized (this.monitor) {
+			return this.lastReload;
+		}
+	}
+
+	private void update(ReloadState state, ReloadReport report) {
+		synchronized (this.monitor) {
+			this.state = state;
+			this.lastReload = report;
+		}
+	}
+
+	/**
+	 * Return a snapshot of the reload state.
+	 * @return the status
+	 */
+	public ReloadStatus status() {
+		synchronized (this.monitor) {
+			return new ReloadStatus(this.state, this.handoffMode, this.generation.pid(), this.generation.number(),
+					this.generation.parentPid(), this.generation.reloadId(), this.lastReload);
+		}
+	}
+
+	/**
+	 * Return the generation this reloader belongs to.
+	 * @return the generation
+	 */
+	public Generation getGeneration() {
+		return this.generation;
+	}
+
+	/**
+	 * Stop taking work; a running handover is not interrupted.
+	 */
+	public void shutdown() {
+		this.executor.shutdown();
+	}
+
+}

@@ -1,0 +1,6 @@
+/**
+ * The Spring-free core of a reload: capturing this process's command line, launching the
+ * next generation, the private control channel between the generations and the
+ * {@link io.zerodowntime.reload.Reloader} state machine.
+ */
+package io.zerodowntime.reload;

@@ -1,0 +1,25 @@
+package io.zerodowntime.tomcat;
+
+import org.apache.coyote.http11.Http11NioProtocol;
+
+/**
+ * Tomcat's HTTP/1.1 NIO protocol on a {@link HandoffNioEndpoint}. Tomcat creates protocols
+ * by class name, hence the public no-argument constructor.
+ *
+ * @author zerodowntime
+ */
+public class HandoffHttp11NioProtocol extends Http11NioProtocol {
+
+	public HandoffHttp11NioProtocol() {
+		super(new HandoffNioEndpoint());
+	}
+
+	/**
+	 * Return the endpoint.
+	 * @return the endpoint
+	 */
+	public HandoffNioEndpoint getHandoffEndpoint() {
+		return (HandoffNioEndpoint) getEndpoint();
+	}
+
+}
