@@ -1,0 +1,149 @@
+package io.zerodowntime.sample;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * A minimal HTTP/1.1 client on a plain socket that never retries: every failure surfaces
+ * to the caller. Used by the load generator and for one-off requests.
+ */
+final class HttpExchange {
+
+	static final int CONNECT_TIMEOUT_MS = 5_000;
+
+	static final int READ_TIMEOUT_MS = 60_000;
+
+	private HttpExchange() {
+	}
+
+	static Socket connect(int port) throws IOException {
+		Socket socket = new Socket();
+		socket.setTcpNoDelay(true);
+		socket.setSoTimeout(READ_TIMEOUT_MS);
+		socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MS);
+		return socket;
+	}
+
+	/**
+	 * One request on a new connection.
+	 */
+	static Response send(int port, String method, String path) throws IOException {
+		try (Socket socket = connect(port)) {
+			return send(socket, method, path, false);
+		}
+	}
+
+	/**
+	 * One request on an open connection.
+	 */
+	static Response send(Socket socket, String method, String path, boolean keepAlive) throws IOException {
+		String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				+ (keepAlive ? "" : "Connection: close\r\n") + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
+				+ "\r\n";
+		OutputStream out = socket.getOutputStream();
+		out.write(request.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		return read(socket.getInputStream());
+	}
+
+	private static Response read(InputStream in) throws IOException {
+		String statusLine = readLine(in);
+		String[] status = statusLine.split(" ", 3);
+		if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
+			throw new IOException("malformed status line: " + statusLine);
+		}
+		int code = Integer.parseInt(status[1]);
+		long contentLength = -1;
+		boolean chunked = false;
+		boolean close = false;
+		for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
+			int colon = header.indexOf(':');
+			String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+			String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+			switch (name) {
+				case "content-length" -> contentLength = Long.parseLong(value);
+				case "transfer-encoding" -> chunked = value.contains("chunked");
+				case "connection" -> close = value.contains("close");
+				default -> {
+				}
+			}
+		}
+		byte[] body;
+		if (chunked) {
+			body = readChunked(in);
+		}
+		else if (contentLength >= 0) {
+			body = in.readNBytes((int) contentLength);
+			if (body.length < contentLength) {
+				throw new EOFException("body truncated");
+			}
+		}
+		else {
+			body = in.readAllBytes();
+			close = true;
+		}
+		return new Response(code, new String(body, StandardCharsets.UTF_8), close);
+	}
+
+	private static byte[] readChunked(InputStream in) throws IOException {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		while (true) {
+			String sizeLine = readLine(in);
+			int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+			if (size == 0) {
+				while (!readLine(in).isEmpty()) {
+					// trailers
+				}
+				return body.toByteArray();
+			}
+			byte[] chunk = in.readNBytes(size);
+			if (chunk.length < size) {
+				throw new EOFException("chunk truncated");
+			}
+			body.write(chunk);
+			readLine(in);
+		}
+	}
+
+	private static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		while (true) {
+			int b = in.read();
+			if (b < 0) {
+				throw new EOFException("connection closed" + (line.isEmpty() ? "" : " mid-line"));
+			}
+			if (b == '\n') {
+				int length = line.length();
+				return (length > 0 && line.charAt(length - 1) == '\r') ? line.substring(0, length - 1) : line.toString();
+			}
+			line.append((char) b);
+		}
+	}
+
+	record Response(int status, String body, boolean connectionClose) {
+
+		/**
+		 * The pid that served the request, from the sample's {@code pid=<n>} answer.
+		 */
+		long servedBy() {
+			int start = this.body.indexOf("pid=");
+			if (start < 0) {
+				return -1;
+			}
+			int end = start + 4;
+			while (end < this.body.length() && Character.isDigit(this.body.charAt(end))) {
+				end++;
+			}
+			return Long.parseLong(this.body.substring(start + 4, end));
+		}
+
+	}
+
+}

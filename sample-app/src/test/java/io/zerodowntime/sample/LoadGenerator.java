@@ -1,0 +1,162 @@
+package io.zerodowntime.sample;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Closed-loop load: N clients, each sending {@code GET /} as fast as answers come back,
+ * either on a new connection per request or on a kept-alive connection. Nothing is ever
+ * retried: a connect error, reset, early close, timeout or non-200 answer is a failure,
+ * counted and kept for the report. A keep-alive client opens a new connection only after
+ * the server said {@code Connection: close} on a response it delivered.
+ */
+final class LoadGenerator implements AutoCloseable {
+
+	enum Mode {
+
+		NEW_CONNECTION, KEEP_ALIVE
+
+	}
+
+	private final int port;
+
+	private final Mode mode;
+
+	private final List<Thread> clients = new ArrayList<>();
+
+	private final AtomicLong successes = new AtomicLong();
+
+	private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+	private final Map<Long, AtomicLong> servedBy = new ConcurrentHashMap<>();
+
+	private final Duration pause;
+
+	private volatile boolean running = true;
+
+	private LoadGenerator(int port, Mode mode, Duration pause) {
+		this.port = port;
+		this.mode = mode;
+		this.pause = pause;
+	}
+
+	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads) {
+		LoadGenerator load = new LoadGenerator(port, mode, Duration.ofMillis(1));
+		for (int i = 0; i < clients; i++) {
+			Thread client = threads.newThread(load::run);
+			client.setName("load-" + mode + "-" + i);
+			client.setDaemon(true);
+			load.clients.add(client);
+			client.start();
+		}
+		return load;
+	}
+
+	private void run() {
+		Socket socket = null;
+		while (this.running) {
+			try {
+				if (socket == null) {
+					socket = HttpExchange.connect(this.port);
+				}
+				HttpExchange.Response response = HttpExchange.send(socket, "GET", "/", this.mode == Mode.KEEP_ALIVE);
+				if (response.status() != 200) {
+					fail("status " + response.status());
+				}
+				else {
+					this.successes.incrementAndGet();
+					this.servedBy.computeIfAbsent(response.servedBy(), (pid) -> new AtomicLong()).incrementAndGet();
+				}
+				if (this.mode == Mode.NEW_CONNECTION || response.connectionClose()) {
+					close(socket);
+					socket = null;
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				fail(describe(ex));
+				close(socket);
+				socket = null;
+			}
+			sleep(this.pause);
+		}
+		close(socket);
+	}
+
+	private static String describe(Exception ex) {
+		String kind;
+		if (ex instanceof ConnectException) {
+			kind = "connect";
+		}
+		else if (ex instanceof SocketTimeoutException) {
+			kind = "timeout";
+		}
+		else if (ex instanceof EOFException) {
+			kind = "eof";
+		}
+		else if (ex instanceof SocketException && String.valueOf(ex.getMessage()).contains("reset")) {
+			kind = "reset";
+		}
+		else {
+			kind = "error";
+		}
+		return kind + ": " + ex;
+	}
+
+	private void fail(String description) {
+		this.failures.add(System.currentTimeMillis() + " " + Thread.currentThread().getName() + " " + description);
+	}
+
+	private static void close(Socket socket) {
+		if (socket != null) {
+			try {
+				socket.close();
+			}
+			catch (IOException ex) {
+				// already counted if it mattered
+			}
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	long successes() {
+		return this.successes.get();
+	}
+
+	List<String> failures() {
+		return List.copyOf(this.failures);
+	}
+
+	Set<Long> servingPids() {
+		return Set.copyOf(this.servedBy.keySet());
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		this.running = false;
+		for (Thread client : this.clients) {
+			client.join(HttpExchange.READ_TIMEOUT_MS + 5_000);
+		}
+	}
+
+}

@@ -1,0 +1,179 @@
+package io.zerodowntime.sample;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Starts the packaged sample jar (a private copy of it, so that a test can rename another
+ * file over it) and cleans up every generation it led to. Each process carries a marker
+ * system property that reloads pass on (they re-execute the same command line), so that
+ * {@link #close()} finds every generation by scanning {@code /proc}, orphans included,
+ * and kills it by pid.
+ */
+final class SampleProcesses implements AutoCloseable {
+
+	static final Duration STARTUP = Duration.ofSeconds(120);
+
+	private final String marker = "zdt-" + UUID.randomUUID();
+
+	private final Path directory;
+
+	private final Path jar;
+
+	private final Path log;
+
+	private final TestNetwork network;
+
+	private final List<Process> started = new ArrayList<>();
+
+	SampleProcesses(Path directory, TestNetwork network) throws IOException {
+		this.directory = directory;
+		this.jar = directory.resolve("app.jar");
+		this.log = directory.resolve("app.log");
+		this.network = network;
+		Files.copy(sampleJar(), this.jar);
+	}
+
+	static Path sampleJar() {
+		String property = System.getProperty("sample.jar");
+		Path jar = (property != null) ? Path.of(property) : Path.of("target", "sample-app.jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("packaged sample jar not found at " + jar + "; run ./mvnw verify");
+		}
+		return jar.toAbsolutePath();
+	}
+
+	/**
+	 * Start generation 0 with the given program arguments; its output (and that of every
+	 * later generation, which inherit it) goes to {@link #log()}.
+	 */
+	Process start(String... arguments) throws IOException {
+		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+				"-D" + this.marker + "=1", "-jar", this.jar.toString()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(this.network.wrap(command)).directory(this.directory.toFile())
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
+			.start();
+		this.started.add(process);
+		return process;
+	}
+
+	private static String javaBinary() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	Path jar() {
+		return this.jar;
+	}
+
+	Path directory() {
+		return this.directory;
+	}
+
+	Path log() {
+		return this.log;
+	}
+
+	String logText() {
+		try {
+			return Files.readString(this.log, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex + ")";
+		}
+	}
+
+	/**
+	 * The pids of every live process of this test (all generations).
+	 */
+	List<Long> livePids() {
+		List<Long> pids = new ArrayList<>();
+		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+			entries.filter((entry) -> entry.getFileName().toString().chars().allMatch(Character::isDigit))
+				.forEach((entry) -> {
+					if (cmdlineOf(entry).contains("-D" + this.marker + "=1") && !isZombie(entry)) {
+						pids.add(Long.parseLong(entry.getFileName().toString()));
+					}
+				});
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return pids;
+	}
+
+	private static String cmdlineOf(Path procEntry) {
+		try {
+			return new String(Files.readAllBytes(procEntry.resolve("cmdline")), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "";
+		}
+	}
+
+	private static boolean isZombie(Path procEntry) {
+		try {
+			String stat = Files.readString(procEntry.resolve("stat"));
+			return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
+	static void signal(long pid, String signal) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+		if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+			throw new IOException("kill -" + signal + " " + pid + " failed");
+		}
+	}
+
+	static boolean awaitExit(long pid, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+			if (handle.isEmpty() || !handle.get().isAlive() || isZombie(Path.of("/proc", Long.toString(pid)))) {
+				return true;
+			}
+			Thread.sleep(100);
+		}
+		return false;
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		for (int attempt = 0; attempt < 3; attempt++) {
+			List<Long> pids = livePids();
+			if (pids.isEmpty()) {
+				break;
+			}
+			String signal = (attempt == 0) ? "TERM" : "KILL";
+			for (long pid : pids) {
+				try {
+					signal(pid, signal);
+				}
+				catch (IOException ex) {
+					// gone already
+				}
+			}
+			for (long pid : pids) {
+				awaitExit(pid, Duration.ofSeconds(15));
+			}
+		}
+		for (Process process : this.started) {
+			process.destroyForcibly();
+			process.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+}
