@@ -104,9 +104,18 @@ public class Reloader {
 				throw new ReloadRefusedException(
 						(this.notReadyReason != null) ? this.notReadyReason : "no command line to re-execute");
 			}
-			reexec.preflight(this.mainClassName);
 			ReloadReport report = new ReloadReport(UUID.randomUUID().toString().substring(0, 8), trigger,
 					ReloadOutcome.IN_PROGRESS, null, null, Instant.now(), null, null);
+			try {
+				reexec.preflight(this.mainClassName);
+			}
+			catch (ReloadRefusedException ex) {
+				this.lastReload = report.ended(ReloadOutcome.FAILED, "pre-flight check failed: " + ex.getMessage());
+				this.state = ReloadState.FAILED;
+				logger.error("Reload " + report.id() + " (" + trigger + ") refused, no child started: "
+						+ this.lastReload.reason() + "; generation " + this.generation.number() + " keeps serving");
+				throw new ReloadRefusedException(this.lastReload.reason());
+			}
 			ControlServer control = openControl();
 			Process child;
 			try {

@@ -1,0 +1,82 @@
+package io.zerodowntime.sample;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Triggers that race each other (two endpoint calls and a signal at the same instant)
+ * start exactly one child; the others get a clear conflict.
+ */
+class ConcurrentTriggerIT {
+
+	private static final int PORT = 18082;
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void simultaneousTriggersStartExactlyOneChild() throws Exception {
+		try (NetworkNamespace network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, PORT);
+			long pid = service.start("--zerodowntime.handoff=reuseport");
+			CountDownLatch go = new CountDownLatch(1);
+			List<CompletableFuture<HttpExchange.Response>> posts = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				posts.add(network.async(() -> {
+					go.await();
+					return HttpExchange.send(PORT, "POST", "/actuator/reload");
+				}));
+			}
+			CompletableFuture<Void> signal = CompletableFuture.runAsync(() -> {
+				try {
+					go.await();
+					SampleProcesses.signal(pid, "USR2");
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			long triggeredAt = System.nanoTime();
+			go.countDown();
+			signal.get(30, TimeUnit.SECONDS);
+			List<HttpExchange.Response> answers = new ArrayList<>();
+			for (CompletableFuture<HttpExchange.Response> post : posts) {
+				answers.add(post.get(30, TimeUnit.SECONDS));
+			}
+			Set<Long> seen = new TreeSet<>(processes.livePids());
+			CompletableFuture<ServiceUnderTest.Handover> handover = CompletableFuture.supplyAsync(() -> {
+				try {
+					return service.awaitHandover(pid, triggeredAt);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			while (!handover.isDone()) {
+				seen.addAll(processes.livePids());
+				Thread.sleep(50);
+			}
+			long newPid = handover.get().newPid();
+			assertThat(answers).extracting(HttpExchange.Response::status).allMatch((s) -> s == 202 || s == 409);
+			assertThat(answers).filteredOn((answer) -> answer.status() == 202).hasSizeLessThanOrEqualTo(1);
+			assertThat(answers).filteredOn((answer) -> answer.status() == 409)
+				.allSatisfy((answer) -> assertThat(answer.body()).contains("already"))
+				.isNotEmpty();
+			assertThat(seen).as("processes seen during the reload").containsExactlyInAnyOrder(pid, newPid);
+			assertThat(processes.livePids()).containsExactly(newPid);
+		}
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.zerodowntime.sample;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.zerodowntime.sample.LoadGenerator.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A reload that cannot work leaves the serving generation untouched and says why: a
+ * corrupt jar renamed into place is refused before any child starts; a child that reports
+ * {@code DOWN} or crashes during startup is stopped. Under load, nobody notices; a good jar
+ * renamed back reloads normally.
+ */
+class ReloadRollbackIT {
+
+	private static final int PORT = 18081;
+
+	private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f]+)\"");
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void failedReloadsRollBackAndLoseNothing() throws Exception {
+		try (NetworkNamespace network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, PORT);
+			Path healthFile = this.temp.resolve("health.txt");
+			Path extraConfig = this.temp.resolve("extra.properties");
+			long pid = service.start("--zerodowntime.handoff=reuseport", "--zerodowntime.startup-timeout=90s",
+					"--sample.health-file=" + healthFile, "--spring.config.import=optional:file:" + extraConfig);
+			Path goodJar = this.temp.resolve("good.jar");
+			Files.copy(processes.jar(), goodJar);
+			LoadGenerator load = LoadGenerator.start(PORT, Mode.NEW_CONNECTION, 20, network.threads());
+			try {
+				ReuseportReloadIT.awaitSuccesses(load, 500);
+
+				Path corrupt = this.temp.resolve("corrupt.jar");
+				byte[] garbage = new byte[64 * 1024];
+				new Random(42).nextBytes(garbage);
+				Files.write(corrupt, garbage);
+				Files.move(corrupt, processes.jar(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+				HttpExchange.Response refused = service.post("/actuator/reload");
+				assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+				assertThat(refused.body()).contains("app.jar");
+				assertThat(processes.livePids()).as("no child for a corrupt jar").containsExactly(pid);
+				assertThat(service.get("/actuator/reload").body()).contains("\"state\":\"FAILED\"")
+					.contains("pre-flight check failed");
+				Files.move(goodJar, processes.jar(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+				Files.writeString(healthFile, "DOWN");
+				String downReason = awaitFailedReload(service, pid);
+				assertThat(downReason).contains("not healthy").contains("DOWN").contains("switchable");
+				Files.delete(healthFile);
+
+				Files.writeString(extraConfig, "zerodowntime.drain-timeout=-1s\n");
+				String crashReason = awaitFailedReload(service, pid);
+				assertThat(crashReason).contains("exited with code 1 before it was ready");
+				Files.delete(extraConfig);
+
+				assertThat(service.get("/").servedBy()).isEqualTo(pid);
+				long triggeredAt = System.nanoTime();
+				HttpExchange.Response accepted = service.post("/actuator/reload");
+				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+				pid = service.awaitHandover(pid, triggeredAt).newPid();
+				ReuseportReloadIT.awaitSuccesses(load, load.successes() + 200);
+			}
+			finally {
+				load.close();
+			}
+			System.out.println("[rollback] " + load.successes() + " requests, " + load.failures().size() + " failed");
+			assertThat(load.failures()).as("failed requests; log:\n%s", processes.logText()).isEmpty();
+			assertThat(processes.livePids()).containsExactly(pid);
+		}
+	}
+
+	/**
+	 * Trigger a reload that is expected to fail once its child runs; wait until the
+	 * serving generation reports it failed and its child is gone, and return the reason.
+	 */
+	private String awaitFailedReload(ServiceUnderTest service, long pid) throws Exception {
+		HttpExchange.Response accepted = service.post("/actuator/reload");
+		assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+		long childPid = ServiceUnderTest.childPid(accepted);
+		Matcher id = ID.matcher(accepted.body());
+		assertThat(id.find()).isTrue();
+		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+		String status = service.get("/actuator/reload").body();
+		while (!(status.contains("\"state\":\"FAILED\"") && status.contains("\"id\":\"" + id.group(1) + "\""))
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			status = service.get("/actuator/reload").body();
+		}
+		assertThat(status).contains("\"state\":\"FAILED\"").contains("\"outcome\":\"FAILED\"");
+		assertThat(SampleProcesses.awaitExit(childPid, Duration.ofSeconds(30))).as("child %d stopped", childPid)
+			.isTrue();
+		assertThat(service.get("/").servedBy()).as("old generation keeps serving").isEqualTo(pid);
+		assertThat(service.readPidFile()).isEqualTo(pid);
+		Matcher reason = Pattern.compile("\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(status);
+		assertThat(reason.find()).as(status).isTrue();
+		return reason.group(1);
+	}
+
+}
