@@ -28,6 +28,7 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -94,9 +95,9 @@ public final class ZeroDowntimeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(OnSignalHandlingCondition.class)
 	SignalReloadTrigger signalReloadTrigger(Reloader reloader, ZeroDowntimeProperties properties) {
-		String signal = properties.getSignalName();
-		return (signal != null) ? new SignalReloadTrigger(reloader, signal) : null;
+		return new SignalReloadTrigger(reloader, properties.getSignalName());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -73,18 +73,25 @@ public class Reloader {
 	 * @param mainClass the application's main class, or {@code null} if unknown
 	 */
 	public void serving(@Nullable Class<?> mainClass) {
-		synchronized (this.monitor) {
-			this.mainClassName = (mainClass != null) ? mainClass.getName() : null;
-			try {
-				this.command = ReexecCommand.ofCurrentProcess(mainClass);
-				this.notReadyReason = null;
-				logger.debug("Reloads will run: " + this.command);
-			}
-			catch (ReloadRefusedException ex) {
-				this.notReadyReason = "this process cannot be re-executed: " + ex.getMessage();
-				logger.warn("Zero-downtime reloads are unavailable: " + this.notReadyReason);
-			}
+		String mainClassName = (mainClass != null) ? mainClass.getName() : null;
+		try {
+			serving(ReexecCommand.ofCurrentProcess(mainClass), mainClassName);
 		}
+		catch (ReloadRefusedException ex) {
+			synchronized (this.monitor) {
+				this.notReadyReason = "this process cannot be re-executed: " + ex.getMessage();
+			}
+			logger.warn("Zero-downtime reloads are unavailable: " + this.notReadyReason);
+		}
+	}
+
+	void serving(ReexecCommand command, @Nullable String mainClassName) {
+		synchronized (this.monitor) {
+			this.command = command;
+			this.mainClassName = mainClassName;
+			this.notReadyReason = null;
+		}
+		logger.debug("Reloads will run: " + command);
 	}
 
 	/**

@@ -1,0 +1,24 @@
+package io.zerodowntime.autoconfigure;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Matches unless {@code zerodowntime.signal} turns signal handling off.
+ *
+ * @author zerodowntime
+ */
+class OnSignalHandlingCondition extends SpringBootCondition {
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		String signal = context.getEnvironment().getProperty("zerodowntime.signal", "USR2").trim();
+		if (signal.isEmpty() || signal.equalsIgnoreCase(ZeroDowntimeProperties.NO_SIGNAL)) {
+			return ConditionOutcome.noMatch("zerodowntime.signal is '" + signal + "'");
+		}
+		return ConditionOutcome.match("zerodowntime.signal is " + signal);
+	}
+
+}

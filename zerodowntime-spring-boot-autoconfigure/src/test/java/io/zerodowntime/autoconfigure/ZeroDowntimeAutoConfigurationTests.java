@@ -1,0 +1,257 @@
+package io.zerodowntime.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.zerodowntime.actuate.ActuatorHealthProbe;
+import io.zerodowntime.actuate.ReloadEndpoint;
+import io.zerodowntime.actuate.ReloadWebEndpointExtension;
+import io.zerodowntime.handoff.GenerationStartup;
+import io.zerodowntime.handoff.HealthProbe;
+import io.zerodowntime.handoff.ReadinessStateHealthProbe;
+import io.zerodowntime.reload.ChildLauncher;
+import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.Reloader;
+import io.zerodowntime.signal.SignalReloadTrigger;
+import io.zerodowntime.tomcat.HandoffConnectors;
+import io.zerodowntime.tomcat.HandoffHttp11NioProtocol;
+import io.zerodowntime.tomcat.HandoffTomcatCustomizer;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ZeroDowntimeAutoConfiguration} and
+ * {@link ReloadEndpointAutoConfiguration}.
+ */
+class ZeroDowntimeAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ZeroDowntimeAutoConfiguration.class,
+				ReloadEndpointAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class,
+				EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class));
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void isOffByDefault() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(Reloader.class)
+			.doesNotHaveBean(HandoffTomcatCustomizer.class)
+			.doesNotHaveBean(SignalReloadTrigger.class)
+			.doesNotHaveBean(ReloadEndpoint.class));
+	}
+
+	@Test
+	void isOffWhenDisabled() {
+		this.runner.withPropertyValues("zerodowntime.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(Reloader.class));
+	}
+
+	@Test
+	void whenEnabledConfiguresTheReloadAndTheTomcatProtocol() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(Reloader.class)
+				.hasSingleBean(HandoffConnectors.class)
+				.hasSingleBean(GenerationStartup.class)
+				.hasSingleBean(SignalReloadTrigger.class)
+				.hasSingleBean(Generation.class);
+			assertThat(context.getBean(Reloader.class).status().handoff()).isEqualTo(HandoffMode.REUSEPORT);
+			TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
+			context.getBean(HandoffTomcatCustomizer.class).customize(factory);
+			assertThat(factory.getProtocol()).isEqualTo(HandoffHttp11NioProtocol.class.getName());
+		});
+	}
+
+	@Test
+	void backsOffWithoutTomcat() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true")
+			.withClassLoader(new FilteredClassLoader(Tomcat.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(Reloader.class)
+				.doesNotHaveBean(ReloadEndpoint.class));
+	}
+
+	@Test
+	void backsOffInANonWebApplication() {
+		new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ZeroDowntimeAutoConfiguration.class))
+			.withPropertyValues("zerodowntime.enabled=true")
+			.run((context) -> assertThat(context).doesNotHaveBean(Reloader.class));
+	}
+
+	@Test
+	void endpointIsOffUnlessAccessIsGranted() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true")
+			.run((context) -> assertThat(context).doesNotHaveBean(ReloadEndpoint.class));
+	}
+
+	@Test
+	void endpointAndWebExtensionWhenAccessIsGrantedAndExposed() {
+		this.runner
+			.withPropertyValues("zerodowntime.enabled=true", "management.endpoint.reload.access=UNRESTRICTED",
+					"management.endpoints.web.exposure.include=reload")
+			.run((context) -> assertThat(context).hasSingleBean(ReloadEndpoint.class)
+				.hasSingleBean(ReloadWebEndpointExtension.class));
+	}
+
+	@Test
+	void withoutActuatorTheReloadStillWorksAndHealthFallsBackToReadiness() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "management.endpoint.reload.access=UNRESTRICTED",
+				"management.endpoints.web.exposure.include=reload")
+			.withClassLoader(new FilteredClassLoader(Endpoint.class, HealthEndpoint.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Reloader.class).doesNotHaveBean(ReloadEndpoint.class);
+				assertThat(context).doesNotHaveBean(HealthProbe.class);
+				assertThat(context.getBean(GenerationStartup.class)).extracting("healthProbe")
+					.isInstanceOf(ReadinessStateHealthProbe.class);
+			});
+	}
+
+	@Test
+	void usesActuatorHealthWhenPresent() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true")
+			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(ActuatorHealthProbe.class));
+	}
+
+	@Test
+	void backsOffWhenTheUserDefinesTheBeans() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "management.endpoint.reload.access=UNRESTRICTED",
+				"management.endpoints.web.exposure.include=reload")
+			.withUserConfiguration(UserBeans.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Reloader.class).hasSingleBean(ReloadEndpoint.class);
+				assertThat(context.getBean(Reloader.class)).isSameAs(context.getBean("userReloader"));
+				assertThat(context.getBean(ReloadEndpoint.class)).isSameAs(context.getBean("userEndpoint"));
+				assertThat(context.getBean(HealthProbe.class)).isSameAs(context.getBean("userProbe"));
+			});
+	}
+
+	@Test
+	void bindsProperties() {
+		Path pidFile = this.temp.resolve("app.pid");
+		this.runner
+			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.handoff=reuseport",
+					"zerodowntime.startup-timeout=45s", "zerodowntime.drain-timeout=2m",
+					"zerodowntime.pid-file=" + pidFile, "zerodowntime.signal=HUP")
+			.run((context) -> {
+				ZeroDowntimeProperties properties = context.getBean(ZeroDowntimeProperties.class);
+				assertThat(properties.getHandoff()).isEqualTo(HandoffMode.REUSEPORT);
+				assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofSeconds(45));
+				assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.getPidFile()).isEqualTo(pidFile);
+				assertThat(properties.getSignalName()).isEqualTo("HUP");
+			});
+	}
+
+	@Test
+	void signalNoneTurnsSignalHandlingOff() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.signal=none")
+			.run((context) -> assertThat(context).hasSingleBean(Reloader.class)
+				.doesNotHaveBean(SignalReloadTrigger.class));
+	}
+
+	@Test
+	void defaults() {
+		ZeroDowntimeProperties properties = new ZeroDowntimeProperties();
+		assertThat(properties.isEnabled()).isFalse();
+		assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofMinutes(2));
+		assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.getSignalName()).isEqualTo("USR2");
+		assertThat(properties.getPidFile()).isNull();
+	}
+
+	@Test
+	void unknownHandoffModeFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.handoff", "zerodowntime.handoff=teleport");
+	}
+
+	@Test
+	void negativeStartupTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.startup-timeout", "zerodowntime.startup-timeout=-5s");
+	}
+
+	@Test
+	void zeroDrainTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.drain-timeout", "zerodowntime.drain-timeout=0s");
+	}
+
+	@Test
+	void malformedDurationFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.startup-timeout", "zerodowntime.startup-timeout=soon");
+	}
+
+	@Test
+	void unknownSignalFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.signal", "zerodowntime.signal=USR9");
+	}
+
+	@Test
+	void shutdownSignalIsRefusedNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.signal", "zerodowntime.signal=TERM");
+	}
+
+	@Test
+	void pidFileInMissingDirectoryFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.pid-file",
+				"zerodowntime.pid-file=" + this.temp.resolve("missing/app.pid"));
+	}
+
+	private void assertStartupFailsNaming(String property, String... values) {
+		this.runner.withPropertyValues("zerodowntime.enabled=true").withPropertyValues(values).run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			StringBuilder messages = new StringBuilder();
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				messages.append(cause.getMessage()).append('\n');
+				if (cause instanceof InvalidConfigurationPropertyValueException invalid) {
+					assertThat(invalid.getName()).isEqualTo(property);
+				}
+			}
+			assertThat(messages).contains(property);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		@Bean
+		Reloader userReloader() {
+			return new Reloader(Generation.current(), HandoffMode.REUSEPORT, Duration.ofSeconds(5), new ChildLauncher(),
+					(report) -> {
+					});
+		}
+
+		@Bean
+		ReloadEndpoint userEndpoint(Reloader reloader) {
+			return new ReloadEndpoint(reloader);
+		}
+
+		@Bean
+		HealthProbe userProbe() {
+			return () -> new HealthProbe.Result("UP", "user");
+		}
+
+	}
+
+}

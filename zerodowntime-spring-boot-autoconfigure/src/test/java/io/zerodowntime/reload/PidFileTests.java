@@ -1,0 +1,38 @@
+package io.zerodowntime.reload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
+
+/**
+ * Tests for {@link PidFile}.
+ */
+class PidFileTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void writesAndReplacesWithoutLeavingTemporaryFiles() throws IOException {
+		PidFile pidFile = new PidFile(this.temp.resolve("app.pid"));
+		pidFile.write(123);
+		pidFile.write(456);
+		assertThat(this.temp.resolve("app.pid")).hasContent("456");
+		try (var files = Files.list(this.temp)) {
+			assertThat(files).containsExactly(this.temp.resolve("app.pid"));
+		}
+	}
+
+	@Test
+	void unwritableDirectoryFails() {
+		PidFile pidFile = new PidFile(this.temp.resolve("missing/app.pid"));
+		assertThatIOException().isThrownBy(() -> pidFile.write(1));
+	}
+
+}

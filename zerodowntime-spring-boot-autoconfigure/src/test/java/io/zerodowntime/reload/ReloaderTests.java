@@ -1,0 +1,124 @@
+package io.zerodowntime.reload;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link Reloader}, with real child processes (shell commands standing in for
+ * the application) so that exits, silence and the control channel are real.
+ */
+class ReloaderTests {
+
+	private final Generation generation = new Generation(3, ProcessHandle.current().pid(), null, null, null, null);
+
+	private final AtomicReference<ReloadReport> handedOver = new AtomicReference<>();
+
+	private Process child;
+
+	@AfterEach
+	void stopChild() {
+		if (this.child != null) {
+			this.child.destroyForcibly();
+		}
+	}
+
+	@Test
+	void refusesBeforeTheApplicationServes() {
+		Reloader reloader = reloader("sleep 60", Duration.ofSeconds(5));
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
+			.withMessageContaining("has not finished starting");
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
+	}
+
+	@Test
+	void secondTriggerWhileStartingIsAConflictAndStartsNoChild() {
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		ReloadTicket ticket = reloader.trigger("first");
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.STARTING);
+		assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("second"))
+			.withMessageContaining("already starting")
+			.withMessageContaining(Long.toString(ticket.childPid()));
+		assertThat(reloader.status().lastReload().childPid()).isEqualTo(ticket.childPid());
+	}
+
+	@Test
+	void childThatExitsIsRolledBackWithItsExitCode() throws Exception {
+		Reloader reloader = serving(reloader("exit 7", Duration.ofSeconds(30)));
+		reloader.trigger("test");
+		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.FAILED);
+		assertThat(status.lastReload().reason()).contains("exited with code 7");
+		assertThat(this.handedOver).hasNullValue();
+	}
+
+	@Test
+	void silentChildIsStoppedAfterTheStartupTimeout() throws Exception {
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofMillis(500)));
+		ReloadTicket ticket = reloader.trigger("test");
+		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
+		assertThat(status.lastReload().reason()).contains("did not become healthy within PT0.5S");
+		assertThat(ProcessHandle.of(ticket.childPid()).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+		ReloadTicket again = reloader.trigger("after failure");
+		assertThat(again.id()).isNotEqualTo(ticket.id());
+	}
+
+	@Test
+	void childThatReportsReadyAndServesIsHandedOver() throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		String script = "exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+				+ HandshakingChild.class.getName();
+		Reloader reloader = serving(reloader(script, Duration.ofSeconds(30)));
+		ReloadTicket ticket = reloader.trigger("test");
+		ReloadStatus status = awaitState(reloader, ReloadState.DRAINING);
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.handedOver.get() == null && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
+		assertThat(status.lastReload().childReady()).isNotNull();
+		assertThat(this.handedOver.get().childPid()).isEqualTo(ticket.childPid());
+		assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("late"))
+			.withMessageContaining("draining");
+	}
+
+	private Reloader serving(Reloader reloader) {
+		reloader.serving(ReexecCommand.of(Path.of("/bin/sh"), List.of("sh", "-c", "true"), Path.of("."), null),
+				null);
+		return reloader;
+	}
+
+	private Reloader reloader(String shellScript, Duration startupTimeout) {
+		ChildLauncher launcher = new ChildLauncher() {
+
+			@Override
+			public Process launch(ReexecCommand command, Map<String, String> environment) throws IOException {
+				ProcessBuilder builder = new ProcessBuilder("sh", "-c", shellScript).inheritIO();
+				builder.environment().putAll(environment);
+				ReloaderTests.this.child = builder.start();
+				return ReloaderTests.this.child;
+			}
+
+		};
+		return new Reloader(this.generation, HandoffMode.REUSEPORT, startupTimeout, launcher, this.handedOver::set);
+	}
+
+	private static ReloadStatus awaitState(Reloader reloader, ReloadState state) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (reloader.status().state() != state && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(reloader.status().state()).isEqualTo(state);
+		return reloader.status();
+	}
+
+}
