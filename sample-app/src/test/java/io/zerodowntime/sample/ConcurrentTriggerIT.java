@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,23 +21,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConcurrentTriggerIT {
 
-	private static final int PORT = 18082;
 
 	@TempDir
 	Path temp;
 
-	@Test
-	void simultaneousTriggersStartExactlyOneChild() throws Exception {
-		try (NetworkNamespace network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
+	@ParameterizedTest(name = "{0} handoff")
+	@EnumSource(HandoffUnderTest.class)
+	void simultaneousTriggersStartExactlyOneChild(HandoffUnderTest handoff) throws Exception {
+		int port = handoff.port();
+		try (TestNetwork network = handoff.network();
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
-			ServiceUnderTest service = new ServiceUnderTest(network, processes, PORT);
-			long pid = service.start("--zerodowntime.handoff=reuseport");
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			long pid = service.start(handoff.argument());
 			CountDownLatch go = new CountDownLatch(1);
 			List<CompletableFuture<HttpExchange.Response>> posts = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
 				posts.add(network.async(() -> {
 					go.await();
-					return HttpExchange.send(PORT, "POST", "/actuator/reload");
+					return HttpExchange.send(port, "POST", "/actuator/reload");
 				}));
 			}
 			CompletableFuture<Void> signal = CompletableFuture.runAsync(() -> {

@@ -9,7 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.zerodowntime.sample.LoadGenerator.Mode;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,27 +23,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReloadRollbackIT {
 
-	private static final int PORT = 18081;
 
 	private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f]+)\"");
 
 	@TempDir
 	Path temp;
 
-	@Test
-	void failedReloadsRollBackAndLoseNothing() throws Exception {
-		try (NetworkNamespace network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
+	@ParameterizedTest(name = "{0} handoff")
+	@EnumSource(HandoffUnderTest.class)
+	void failedReloadsRollBackAndLoseNothing(HandoffUnderTest handoff) throws Exception {
+		int port = handoff.port();
+		try (TestNetwork network = handoff.network();
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
-			ServiceUnderTest service = new ServiceUnderTest(network, processes, PORT);
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			Path healthFile = this.temp.resolve("health.txt");
 			Path extraConfig = this.temp.resolve("extra.properties");
-			long pid = service.start("--zerodowntime.handoff=reuseport", "--zerodowntime.startup-timeout=90s",
+			long pid = service.start(handoff.argument(), "--zerodowntime.startup-timeout=90s",
 					"--sample.health-file=" + healthFile, "--spring.config.import=optional:file:" + extraConfig);
 			Path goodJar = this.temp.resolve("good.jar");
 			Files.copy(processes.jar(), goodJar);
-			LoadGenerator load = LoadGenerator.start(PORT, Mode.NEW_CONNECTION, 20, network.threads());
+			LoadGenerator load = LoadGenerator.start(port, Mode.NEW_CONNECTION, 20, network.threads());
 			try {
-				ReuseportReloadIT.awaitSuccesses(load, 500);
+				ChainedReloadIT.awaitSuccesses(load, 500);
 
 				Path corrupt = this.temp.resolve("corrupt.jar");
 				byte[] garbage = new byte[64 * 1024];
@@ -72,7 +74,7 @@ class ReloadRollbackIT {
 				HttpExchange.Response accepted = service.post("/actuator/reload");
 				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
 				pid = service.awaitHandover(pid, triggeredAt).newPid();
-				ReuseportReloadIT.awaitSuccesses(load, load.successes() + 200);
+				ChainedReloadIT.awaitSuccesses(load, load.successes() + 200);
 			}
 			finally {
 				load.close();

@@ -7,6 +7,8 @@ import io.zerodowntime.handoff.HealthProbe;
 import io.zerodowntime.handoff.ReadinessStateHealthProbe;
 import io.zerodowntime.reload.ChildLauncher;
 import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.InheritingChildLauncher;
 import io.zerodowntime.reload.PidFile;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
@@ -24,12 +26,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -46,6 +50,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(ZeroDowntimeProperties.class)
 public final class ZeroDowntimeAutoConfiguration {
 
+	private static final String JNR_POSIX = "jnr.posix.POSIXFactory";
+
 	@Bean
 	@ConditionalOnMissingBean
 	Generation zeroDowntimeGeneration() {
@@ -54,8 +60,8 @@ public final class ZeroDowntimeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HandoffConnectors handoffConnectors(Generation generation) {
-		return new HandoffConnectors(generation.isChild());
+	HandoffConnectors handoffConnectors(Generation generation, ZeroDowntimeProperties properties) {
+		return new HandoffConnectors(properties.getHandoff(), generation.isChild());
 	}
 
 	@Bean
@@ -76,11 +82,25 @@ public final class ZeroDowntimeAutoConfiguration {
 		return new ConnectionDrainHandover(connectors, properties.getDrainTimeout(), context, exit);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	ChildLauncher zeroDowntimeChildLauncher(ZeroDowntimeProperties properties, HandoffConnectors connectors) {
+		if (properties.getHandoff() != HandoffMode.INHERIT) {
+			return new ChildLauncher();
+		}
+		if (!ClassUtils.isPresent(JNR_POSIX, getClass().getClassLoader())) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.handoff", "inherit",
+					"passing the listener needs jnr-posix (com.github.jnr:jnr-posix) on the class path; "
+							+ "zerodowntime-spring-boot-starter brings it. Or set zerodowntime.handoff=reuseport");
+		}
+		return new InheritingChildLauncher(connectors::getMainListenerPort);
+	}
+
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean
-	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ConnectionDrainHandover handover) {
-		return new Reloader(generation, properties.getHandoff(), properties.getStartupTimeout(), new ChildLauncher(),
-				handover);
+	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
+			ConnectionDrainHandover handover) {
+		return new Reloader(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher, handover);
 	}
 
 	@Bean

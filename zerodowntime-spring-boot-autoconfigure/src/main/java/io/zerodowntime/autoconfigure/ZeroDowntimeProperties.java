@@ -42,7 +42,7 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	/**
 	 * How the old and the new generation share the listening port.
 	 */
-	private HandoffMode handoff = HandoffMode.REUSEPORT;
+	private HandoffMode handoff = HandoffMode.INHERIT;
 
 	/**
 	 * Time a new generation may take to start and report healthy before it is stopped and

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
@@ -59,8 +60,11 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		Generation generation = this.reloader.getGeneration();
-		logger.info("Zero-downtime reloads enabled: handoff=" + this.reloader.status().handoff().name().toLowerCase()
-				+ ", " + generation + ", " + this.connectors.size() + " listener(s)");
+		String listener = this.connectors.isMainListenerInherited() ? "listener inherited on file descriptor 0"
+				: "listener bound by this process";
+		logger.info("Zero-downtime reloads enabled: handoff="
+				+ this.connectors.getHandoffMode().name().toLowerCase(Locale.ROOT) + ", " + generation + ", "
+				+ this.connectors.size() + " listener(s), " + listener);
 		warnIfQueuedConnectionsAreReset();
 		Class<?> mainClass = event.getSpringApplication().getMainApplicationClass();
 		if (!generation.isChild()) {
@@ -140,7 +144,7 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 	}
 
 	private void warnIfQueuedConnectionsAreReset() {
-		if (this.reloader.status().handoff() != HandoffMode.REUSEPORT) {
+		if (this.connectors.getHandoffMode() != HandoffMode.REUSEPORT) {
 			return;
 		}
 		try {

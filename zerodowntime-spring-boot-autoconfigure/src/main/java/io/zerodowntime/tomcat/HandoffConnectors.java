@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.zerodowntime.reload.HandoffMode;
 import org.apache.catalina.connector.Connector;
 
 /**
@@ -15,16 +16,20 @@ import org.apache.catalina.connector.Connector;
  */
 public class HandoffConnectors {
 
+	private final HandoffMode handoffMode;
+
 	private final boolean gated;
 
 	private final List<HandoffNioEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a new instance.
-	 * @param gated whether the listeners stay closed until {@link #openListeners()} (in a
-	 * child awaiting its parent's acknowledgement)
+	 * @param handoffMode how the main listener is shared with the next generation
+	 * @param gated whether the listeners accept nothing until {@link #openListeners()} (in
+	 * a child awaiting its parent's acknowledgement)
 	 */
-	public HandoffConnectors(boolean gated) {
+	public HandoffConnectors(HandoffMode handoffMode, boolean gated) {
+		this.handoffMode = handoffMode;
 		this.gated = gated;
 	}
 
@@ -36,6 +41,8 @@ public class HandoffConnectors {
 	public boolean register(Connector connector) {
 		if (connector.getProtocolHandler() instanceof HandoffHttp11NioProtocol protocol) {
 			HandoffNioEndpoint endpoint = protocol.getHandoffEndpoint();
+			// only one socket travels on descriptor 0: further listeners use SO_REUSEPORT
+			endpoint.setHandoffMode(this.endpoints.isEmpty() ? this.handoffMode : HandoffMode.REUSEPORT);
 			endpoint.setGated(this.gated);
 			this.endpoints.add(endpoint);
 			return true;
@@ -71,6 +78,31 @@ public class HandoffConnectors {
 	 */
 	public int getOpenConnectionCount() {
 		return this.endpoints.stream().mapToInt(HandoffNioEndpoint::getOpenConnectionCount).sum();
+	}
+
+	/**
+	 * Return the port of the main listener, the one handed on in
+	 * {@link HandoffMode#INHERIT inherit} mode.
+	 * @return the local port, or -1 if there is no bound listener
+	 */
+	public int getMainListenerPort() {
+		return this.endpoints.isEmpty() ? -1 : this.endpoints.get(0).getLocalPort();
+	}
+
+	/**
+	 * Return whether the main listener was inherited from the parent.
+	 * @return whether the main listener is inherited
+	 */
+	public boolean isMainListenerInherited() {
+		return !this.endpoints.isEmpty() && this.endpoints.get(0).isListenerInherited();
+	}
+
+	/**
+	 * Return the handoff mode of the main listener.
+	 * @return the handoff mode
+	 */
+	public HandoffMode getHandoffMode() {
+		return this.handoffMode;
 	}
 
 	/**

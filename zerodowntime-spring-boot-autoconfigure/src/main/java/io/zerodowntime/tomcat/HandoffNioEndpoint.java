@@ -1,28 +1,34 @@
 package io.zerodowntime.tomcat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
+import io.zerodowntime.reload.HandoffMode;
+import org.apache.tomcat.util.net.Acceptor.AcceptorState;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link NioEndpoint} whose TCP listener takes part in a reload.
  * <ul>
- * <li>It binds with {@code SO_REUSEPORT}, so that the parent and the child can listen on
- * the same port at once (Tomcat has no property for it, and the option must be set before
- * the bind).</li>
- * <li>In a child, the listener stays closed and the acceptor unstarted until
+ * <li>In {@link HandoffMode#INHERIT inherit} mode it serves the listening socket the
+ * parent passed on descriptor 0 ({@link System#inheritedChannel()}), and binds one itself
+ * only when there is none (generation 0).</li>
+ * <li>In {@link HandoffMode#REUSEPORT reuseport} mode it binds with {@code SO_REUSEPORT},
+ * which must be set before the bind (Tomcat has no property for it).</li>
+ * <li>In a child the acceptor stays unstarted (and a reuseport listener unbound) until
  * {@link #openListener()}: a child that is rolled back has taken no connection.</li>
- * <li>{@link #stopAccepting()} stops the acceptor and closes the listener while open
- * connections go on being served, each later response carrying {@code Connection: close}.
- * A connection that the acceptor took in the race with that stop is served, never
- * dropped.</li>
+ * <li>{@link #stopAccepting()} ends the acceptor while open connections go on being
+ * served, each later response carrying {@code Connection: close}. A connection that the
+ * acceptor took in the race with that stop is served, never dropped.</li>
  * </ul>
  * Unix domain socket listeners are left to Tomcat.
  *
@@ -30,9 +36,15 @@ import org.jspecify.annotations.Nullable;
  */
 public class HandoffNioEndpoint extends NioEndpoint {
 
+	private static final long UNLOCK_TIMEOUT_NANOS = 5_000_000_000L;
+
 	private final Object listenerMonitor = new Object();
 
+	private HandoffMode handoffMode = HandoffMode.INHERIT;
+
 	private volatile @Nullable ServerSocketChannel listener;
+
+	private volatile boolean listenerInherited;
 
 	private volatile boolean gated;
 
@@ -46,7 +58,16 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Keep the listener closed and the acceptor stopped until {@link #openListener()}.
+	 * Set how the listener is shared with the next generation.
+	 * @param handoffMode the handoff mode
+	 */
+	public void setHandoffMode(HandoffMode handoffMode) {
+		this.handoffMode = handoffMode;
+	}
+
+	/**
+	 * Keep the acceptor stopped (and a reuseport listener unbound) until
+	 * {@link #openListener()}.
 	 * @param gated whether to wait for {@link #openListener()}
 	 */
 	public void setGated(boolean gated) {
@@ -61,6 +82,14 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		return this.gated;
 	}
 
+	/**
+	 * Return whether the listener was inherited from the parent on descriptor 0.
+	 * @return whether the listener is inherited
+	 */
+	public boolean isListenerInherited() {
+		return this.listenerInherited;
+	}
+
 	@Override
 	protected void initServerSocket() throws Exception {
 		if (getUnixDomainSocketPath() != null) {
@@ -68,18 +97,42 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			return;
 		}
 		synchronized (this.listenerMonitor) {
-			if (this.gated) {
-				return;
+			if (this.handoffMode == HandoffMode.INHERIT) {
+				this.listener = inheritedOrBoundListener();
 			}
-			this.listener = openReusePortListener();
+			else if (!this.gated) {
+				this.listener = bindListener(true);
+			}
 		}
 	}
 
-	private ServerSocketChannel openReusePortListener() throws IOException {
+	private ServerSocketChannel inheritedOrBoundListener() throws IOException {
+		Channel inherited = System.inheritedChannel();
+		if (inherited instanceof ServerSocketChannel channel && servesThisPort(channel)) {
+			this.listenerInherited = true;
+			channel.configureBlocking(true);
+			return channel;
+		}
+		if (this.gated) {
+			throw new IllegalStateException("zerodowntime.handoff=inherit, but no listening socket for port "
+					+ getPortWithOffset() + " was inherited on file descriptor 0 (did the handoff mode change "
+					+ "between generations? restart the service to change it)");
+		}
+		return bindListener(false);
+	}
+
+	private boolean servesThisPort(ServerSocketChannel channel) throws IOException {
+		return channel.getLocalAddress() instanceof InetSocketAddress address
+				&& (getPortWithOffset() == 0 || address.getPort() == getPortWithOffset());
+	}
+
+	private ServerSocketChannel bindListener(boolean reusePort) throws IOException {
 		ServerSocketChannel channel = ServerSocketChannel.open();
 		try {
 			getSocketProperties().setProperties(channel.socket());
-			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			if (reusePort) {
+				channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			}
 			channel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
 			channel.configureBlocking(true);
 			return channel;
@@ -102,7 +155,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Open the listener and start accepting, if this endpoint was gated.
+	 * Start accepting (binding a reuseport listener first), if this endpoint was gated.
 	 * @throws IOException if the listener cannot be bound
 	 */
 	public void openListener() throws IOException {
@@ -111,8 +164,8 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			if (!this.gated) {
 				return;
 			}
-			if (getUnixDomainSocketPath() == null) {
-				this.listener = openReusePortListener();
+			if (getUnixDomainSocketPath() == null && this.listener == null) {
+				this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
 			}
 			this.gated = false;
 			startAcceptor = this.acceptorDeferred;
@@ -124,8 +177,10 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Stop accepting: the acceptor ends and the listener closes, while the connections
-	 * already open keep being served with keep-alive off.
+	 * Stop accepting: the acceptor ends, while the connections already open keep being
+	 * served with keep-alive off. A listener of its own is closed; an inherited one stays
+	 * open, because the next generation serves the same socket and because closing the
+	 * JDK's inherited channel points descriptors 0, 1 and 2 at {@code /dev/null}.
 	 */
 	public void stopAccepting() {
 		this.stoppedAccepting = true;
@@ -150,13 +205,63 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	@Override
 	protected void unlockAccept() {
-		if (this.stoppedAccepting && getUnixDomainSocketPath() == null) {
-			// Closing the listener wakes the blocked accept(). Tomcat's throwaway connection
-			// could land in the other generation's socket and leave this acceptor blocked.
-			closeListener();
-			return;
+		if (!this.stoppedAccepting || getUnixDomainSocketPath() != null) {
+			super.unlockAccept();
 		}
-		super.unlockAccept();
+		else if (this.listenerInherited) {
+			unlockSharedListener();
+		}
+		else {
+			// Closing our own descriptor wakes the blocked accept(). A throwaway connection
+			// could land in the other generation and leave this acceptor blocked.
+			closeListener();
+		}
+	}
+
+	/**
+	 * Wake an acceptor that is blocked on the socket this process shares with the next
+	 * generation. The kernel hands each connection to one of the processes waiting in
+	 * accept(), so connect until one has reached ours; those that reach the child are
+	 * served (and closed) there, and the one that reaches us is served by
+	 * {@link #destroySocket(SocketChannel)}.
+	 */
+	private void unlockSharedListener() {
+		long deadline = System.nanoTime() + UNLOCK_TIMEOUT_NANOS;
+		while (this.acceptor != null && this.acceptor.getState() == AcceptorState.RUNNING
+				&& System.nanoTime() < deadline) {
+			try (Socket socket = new Socket()) {
+				socket.setSoLinger(true, 0);
+				socket.connect(unlockAddress(), 1000);
+			}
+			catch (IOException ex) {
+				getLog().debug("Unlock connection failed", ex);
+			}
+			waitForAcceptor(10);
+		}
+	}
+
+	private InetSocketAddress unlockAddress() throws IOException {
+		InetSocketAddress local = getLocalAddress();
+		if (local == null) {
+			throw new IOException("listener has no local address");
+		}
+		InetAddress address = local.getAddress();
+		if (address.isAnyLocalAddress()) {
+			address = InetAddress.getLoopbackAddress();
+		}
+		return new InetSocketAddress(address, local.getPort());
+	}
+
+	private void waitForAcceptor(long millis) {
+		long deadline = System.nanoTime() + millis * 1_000_000;
+		try {
+			while (this.acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
+				Thread.sleep(1);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
@@ -212,9 +317,10 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	protected void doCloseServerSocket() throws IOException {
 		if (getUnixDomainSocketPath() != null) {
 			super.doCloseServerSocket();
-			return;
 		}
-		closeListener();
+		else if (!this.listenerInherited) {
+			closeListener();
+		}
 	}
 
 	private void closeListener() {

@@ -12,6 +12,7 @@ import io.zerodowntime.handoff.ReadinessStateHealthProbe;
 import io.zerodowntime.reload.ChildLauncher;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.InheritingChildLauncher;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
 import io.zerodowntime.tomcat.HandoffConnectors;
@@ -75,11 +76,21 @@ class ZeroDowntimeAutoConfigurationTests {
 				.hasSingleBean(GenerationStartup.class)
 				.hasSingleBean(SignalReloadTrigger.class)
 				.hasSingleBean(Generation.class);
-			assertThat(context.getBean(Reloader.class).status().handoff()).isEqualTo(HandoffMode.REUSEPORT);
+			assertThat(context.getBean(Reloader.class).status().handoff()).isEqualTo(HandoffMode.INHERIT);
+			assertThat(context.getBean(ChildLauncher.class)).isInstanceOf(InheritingChildLauncher.class);
 			TomcatServletWebServerFactory factory = new TomcatServletWebServerFactory();
 			context.getBean(HandoffTomcatCustomizer.class).customize(factory);
 			assertThat(factory.getProtocol()).isEqualTo(HandoffHttp11NioProtocol.class.getName());
 		});
+	}
+
+	@Test
+	void reuseportModeLaunchesWithoutPassingTheListener() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.handoff=reuseport")
+			.run((context) -> {
+				assertThat(context.getBean(Reloader.class).status().handoff()).isEqualTo(HandoffMode.REUSEPORT);
+				assertThat(context.getBean(ChildLauncher.class)).isExactlyInstanceOf(ChildLauncher.class);
+			});
 	}
 
 	@Test
@@ -175,6 +186,7 @@ class ZeroDowntimeAutoConfigurationTests {
 	void defaults() {
 		ZeroDowntimeProperties properties = new ZeroDowntimeProperties();
 		assertThat(properties.isEnabled()).isFalse();
+		assertThat(properties.getHandoff()).isEqualTo(HandoffMode.INHERIT);
 		assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofMinutes(2));
 		assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getSignalName()).isEqualTo("USR2");

@@ -1,0 +1,93 @@
+package io.zerodowntime.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import io.zerodowntime.sample.LoadGenerator.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * In {@code inherit} mode the child gets the parent's listener on descriptor 0 and no
+ * other socket of the parent: none of the client connections the parent holds open while
+ * the child starts, under load.
+ */
+class DescriptorHygieneIT {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void childInheritsTheListenerAndNoOtherSocket() throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		try (TestNetwork network = handoff.network(); SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			long parent = service.start(handoff.argument());
+			LoadGenerator load = LoadGenerator.start(port, Mode.KEEP_ALIVE, 20, network.threads());
+			Set<String> parentSockets = new HashSet<>();
+			Set<String> childSocketsWhileStarting = new HashSet<>();
+			Map<Integer, String> childFirstSeen;
+			long child;
+			try {
+				ChainedReloadIT.awaitSuccesses(load, 500);
+				parentSockets.addAll(socketInodes(parent).values());
+				assertThat(parentSockets).as("parent holds the clients' connections").hasSizeGreaterThan(20);
+				long triggeredAt = System.nanoTime();
+				HttpExchange.Response accepted = service.post("/actuator/reload");
+				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+				child = ServiceUnderTest.childPid(accepted);
+				parentSockets.addAll(socketInodes(parent).values());
+				childFirstSeen = socketInodes(child);
+				while (service.readPidFile() == parent) {
+					childSocketsWhileStarting.addAll(socketInodes(child).values());
+					Thread.sleep(100);
+				}
+				service.awaitHandover(parent, triggeredAt);
+				ChainedReloadIT.awaitSuccesses(load, load.successes() + 200);
+			}
+			finally {
+				load.close();
+			}
+			String listener = childFirstSeen.get(0);
+			assertThat(listener).as("child descriptor 0 is a socket").isNotNull();
+			assertThat(parentSockets).as("child's descriptor 0 is the parent's listener").contains(listener);
+			assertThat(childFirstSeen).as("sockets of the child right after spawn").containsOnlyKeys(0);
+			Set<String> leaked = new HashSet<>(childSocketsWhileStarting);
+			leaked.remove(listener);
+			leaked.retainAll(parentSockets);
+			assertThat(leaked).as("parent's sockets found in the child").isEmpty();
+			assertThat(load.failures()).isEmpty();
+		}
+	}
+
+	/**
+	 * Descriptor number to socket inode, for every socket descriptor of the process.
+	 */
+	static Map<Integer, String> socketInodes(long pid) throws IOException {
+		Map<Integer, String> sockets = new HashMap<>();
+		try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+			descriptors.forEach((descriptor) -> {
+				try {
+					String target = Files.readSymbolicLink(descriptor).toString();
+					if (target.startsWith("socket:[")) {
+						sockets.put(Integer.parseInt(descriptor.getFileName().toString()), target);
+					}
+				}
+				catch (IOException ex) {
+					// closed while listing
+				}
+			});
+		}
+		return sockets;
+	}
+
+}
