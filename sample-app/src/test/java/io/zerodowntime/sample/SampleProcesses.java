@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import jnr.posix.POSIXFactory;
+
 /**
  * Starts the packaged sample jar (a private copy of it, so that a test can rename another
  * file over it) and cleans up every generation it led to. Each process carries a marker
@@ -131,9 +133,9 @@ final class SampleProcesses implements AutoCloseable {
 		}
 	}
 
-	static void signal(long pid, String signal) throws IOException, InterruptedException {
-		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-		if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+	static void signal(long pid, String signal) throws IOException {
+		int number = jnr.constants.platform.Signal.valueOf("SIG" + signal).intValue();
+		if (POSIXFactory.getNativePOSIX().kill((int) pid, number) != 0) {
 			throw new IOException("kill -" + signal + " " + pid + " failed");
 		}
 	}
