@@ -54,7 +54,14 @@ final class LoadGenerator implements AutoCloseable {
 	}
 
 	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads) {
-		LoadGenerator load = new LoadGenerator(port, mode, Duration.ofMillis(1));
+		return start(port, mode, clients, threads, Duration.ofMillis(1));
+	}
+
+	/**
+	 * Start clients that pause between requests (to leave a starting JVM some CPU).
+	 */
+	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause) {
+		LoadGenerator load = new LoadGenerator(port, mode, pause);
 		for (int i = 0; i < clients; i++) {
 			Thread client = threads.newThread(load::run);
 			client.setName("load-" + mode + "-" + i);

@@ -78,6 +78,10 @@ final class ServiceUnderTest {
 		return this.network.call(() -> HttpExchange.send(this.port, "GET", path));
 	}
 
+	<T> java.util.concurrent.CompletableFuture<T> async(java.util.concurrent.Callable<T> task) {
+		return this.network.async(task);
+	}
+
 	HttpExchange.Response post(String path) throws Exception {
 		return this.network.call(() -> HttpExchange.send(this.port, "POST", path));
 	}

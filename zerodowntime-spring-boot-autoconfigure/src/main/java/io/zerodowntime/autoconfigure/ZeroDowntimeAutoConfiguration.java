@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -77,9 +78,18 @@ public final class ZeroDowntimeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnProperty("zerodowntime.pid-file")
+	PidFile zeroDowntimePidFile(ZeroDowntimeProperties properties) {
+		return new PidFile(properties.getPidFile());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ConnectionDrainHandover connectionDrainHandover(HandoffConnectors connectors, ZeroDowntimeProperties properties,
-			ConfigurableApplicationContext context, ConnectionDrainHandover.ProcessExit exit) {
-		return new ConnectionDrainHandover(connectors, properties.getDrainTimeout(), context, exit);
+			ConfigurableApplicationContext context, ObjectProvider<PidFile> pidFile,
+			ConnectionDrainHandover.ProcessExit exit) {
+		return new ConnectionDrainHandover(connectors, properties.getDrainTimeout(), context, pidFile.getIfAvailable(),
+				exit);
 	}
 
 	@Bean
@@ -107,10 +117,9 @@ public final class ZeroDowntimeAutoConfiguration {
 	@ConditionalOnMissingBean
 	GenerationStartup zeroDowntimeGenerationStartup(Reloader reloader, HandoffConnectors connectors,
 			ObjectProvider<HealthProbe> healthProbe, ApplicationAvailability availability,
-			ZeroDowntimeProperties properties, ConnectionDrainHandover.ProcessExit exit) {
+			ObjectProvider<PidFile> pidFile, ConnectionDrainHandover.ProcessExit exit) {
 		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
-		PidFile pidFile = (properties.getPidFile() != null) ? new PidFile(properties.getPidFile()) : null;
-		return new GenerationStartup(reloader, connectors, probe, pidFile, exit);
+		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit);
 	}
 
 	@Bean

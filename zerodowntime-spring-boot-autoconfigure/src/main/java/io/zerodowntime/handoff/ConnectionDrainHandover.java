@@ -1,20 +1,25 @@
 package io.zerodowntime.handoff;
 
+import java.io.IOException;
 import java.time.Duration;
 
 import io.zerodowntime.reload.Handover;
+import io.zerodowntime.reload.PidFile;
 import io.zerodowntime.reload.ReloadReport;
 import io.zerodowntime.tomcat.HandoffConnectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Hands over to a child that serves: stops accepting, keeps serving the open connections
  * (each response now says {@code Connection: close}) until their clients have closed them
- * or the drain timeout passes, then closes the application context and exits.
+ * or the drain timeout passes, then closes the application context and exits. If the
+ * child dies during the drain, this generation accepts again and stays the serving one.
  *
  * @author zerodowntime
  */
@@ -30,38 +35,56 @@ public class ConnectionDrainHandover implements Handover {
 
 	private final ConfigurableApplicationContext context;
 
+	private final @Nullable PidFile pidFile;
+
 	private final ProcessExit exit;
 
 	public ConnectionDrainHandover(HandoffConnectors connectors, Duration drainTimeout,
-			ConfigurableApplicationContext context, ProcessExit exit) {
+			ConfigurableApplicationContext context, @Nullable PidFile pidFile, ProcessExit exit) {
 		this.connectors = connectors;
 		this.drainTimeout = drainTimeout;
 		this.context = context;
+		this.pidFile = pidFile;
 		this.exit = exit;
 	}
 
 	@Override
-	public void handOver(ReloadReport report) {
+	public @Nullable String handOver(ReloadReport report, Process child) {
 		long start = System.nanoTime();
 		this.connectors.stopAccepting();
-		logger.info("Stopped accepting; draining " + this.connectors.getOpenConnectionCount()
-				+ " open connection(s) for at most " + this.drainTimeout);
-		int open = awaitDrained(start + this.drainTimeout.toNanos());
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		logger.info("Stopped accepting; draining " + this.connectors.getOpenConnectionCount() + " open connection(s), "
+				+ this.connectors.getRequestsInProgress() + " request(s) in progress, for at most " + this.drainTimeout);
+		int open = awaitDrained(start + this.drainTimeout.toNanos(), child);
+		if (!child.isAlive()) {
+			return resume(child);
+		}
 		if (open > 0) {
-			logger.warn("Drain timeout " + this.drainTimeout + " reached with " + open
-					+ " connection(s) still open; they are cut off now");
+			logger.warn("Drain timeout " + this.drainTimeout + " reached: " + open + " connection(s) still open and "
+					+ this.connectors.getRequestsInProgress() + " request(s) in progress are cut off now");
+			stopWebServerWithoutGrace();
 		}
 		else {
-			logger.info("Drained all connections in " + took.toMillis() + " ms; exiting");
+			logger.info("Drained all connections in " + Duration.ofNanos(System.nanoTime() - start).toMillis()
+					+ " ms; exiting");
 		}
 		int code = SpringApplication.exit(this.context);
 		this.exit.exit(code);
+		return null;
 	}
 
-	private int awaitDrained(long deadline) {
+	/**
+	 * The drain timeout bounds the whole exit: Spring Boot's graceful shutdown would wait
+	 * for the cut-off requests once more.
+	 */
+	private void stopWebServerWithoutGrace() {
+		if (this.context instanceof WebServerApplicationContext webServerContext) {
+			webServerContext.getWebServer().stop();
+		}
+	}
+
+	private int awaitDrained(long deadline, Process child) {
 		int open = this.connectors.getOpenConnectionCount();
-		while (open > 0 && System.nanoTime() < deadline) {
+		while (open > 0 && System.nanoTime() < deadline && child.isAlive()) {
 			try {
 				Thread.sleep(POLL_INTERVAL.toMillis());
 			}
@@ -72,6 +95,22 @@ public class ConnectionDrainHandover implements Handover {
 			open = this.connectors.getOpenConnectionCount();
 		}
 		return open;
+	}
+
+	private String resume(Process child) {
+		this.connectors.resumeAccepting();
+		String reason = "new generation pid " + child.pid() + " exited with code " + child.exitValue()
+				+ " while this generation was still draining; this generation accepts again and keeps serving";
+		logger.error(reason);
+		if (this.pidFile != null) {
+			try {
+				this.pidFile.write(ProcessHandle.current().pid());
+			}
+			catch (IOException ex) {
+				logger.error("Could not write PID file " + this.pidFile.getPath() + ": " + ex);
+			}
+		}
+		return reason;
 	}
 
 	/**

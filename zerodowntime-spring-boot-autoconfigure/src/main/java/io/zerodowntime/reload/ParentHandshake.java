@@ -1,10 +1,13 @@
 package io.zerodowntime.reload;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The child's end of the control channel: reports to the parent that this generation is
@@ -20,6 +23,8 @@ public final class ParentHandshake {
 
 	private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
+	private static final Duration PARENT_EXIT_GRACE = Duration.ofSeconds(3);
+
 	private final Generation generation;
 
 	public ParentHandshake(Generation generation) {
@@ -30,17 +35,34 @@ public final class ParentHandshake {
 	}
 
 	/**
-	 * Report readiness and, once the parent acknowledges it, take over.
+	 * Report readiness and, once the parent acknowledges it, take over. A parent that has
+	 * died in the meantime (killed in the middle of the handoff) cannot acknowledge: this
+	 * generation then takes over on its own, since nobody else serves.
 	 * @param openListeners opens this generation's listeners; it throws if it cannot
 	 * @return whether this generation took over; {@code false} means the parent refused and
 	 * this process must stop
-	 * @throws IOException if the control channel fails before the parent answered
+	 * @throws IOException if the control channel fails while the parent is alive
 	 */
 	public boolean reportReady(Runnable openListeners) throws IOException {
-		try (ControlConnection connection = ControlConnection.connect(this.generation.controlSocket())) {
+		ControlConnection connection;
+		try {
+			connection = ControlConnection.connect(this.generation.controlSocket());
+		}
+		catch (IOException ex) {
+			if (takeOverFromDeadParent(openListeners)) {
+				return true;
+			}
+			throw ex;
+		}
+		try (connection) {
 			connection.writeLine("READY " + this.generation.pid() + " " + this.generation.token());
-			String answer = connection.readLine(ACK_TIMEOUT);
+			logger.info("Reported ready to parent pid " + this.generation.parentPid()
+					+ "; waiting for its acknowledgement");
+			String answer = readAnswer(connection);
 			if (!"ACK".equals(answer)) {
+				if (takeOverFromDeadParent(openListeners)) {
+					return true;
+				}
 				logger.error("Parent pid " + this.generation.parentPid() + " did not acknowledge readiness (answer: "
 						+ answer + "); this generation stops");
 				return false;
@@ -52,9 +74,83 @@ public final class ParentHandshake {
 				connection.writeLine("FAILED " + oneLine(ex.toString()));
 				throw ex;
 			}
-			connection.writeLine("SERVING");
+			confirmServing(connection);
 			return true;
 		}
+	}
+
+	private @Nullable String readAnswer(ControlConnection connection) {
+		try {
+			return connection.readLine(ACK_TIMEOUT);
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	private void confirmServing(ControlConnection connection) throws IOException {
+		try {
+			connection.writeLine("SERVING");
+		}
+		catch (IOException ex) {
+			if (!isParentGone()) {
+				throw ex;
+			}
+			logger.warn("Parent pid " + this.generation.parentPid() + " died during the handover; this generation "
+					+ "serves on its own");
+		}
+	}
+
+	private boolean takeOverFromDeadParent(Runnable openListeners) {
+		if (!awaitParentGone()) {
+			return false;
+		}
+		logger.warn("Parent pid " + this.generation.parentPid() + " is gone; this generation takes over on its own");
+		openListeners.run();
+		return true;
+	}
+
+	/**
+	 * A killed parent closes the control connection while it is still exiting: give it a
+	 * moment to be gone before concluding that it is alive and refused.
+	 */
+	private boolean awaitParentGone() {
+		long deadline = System.nanoTime() + PARENT_EXIT_GRACE.toNanos();
+		while (!isParentGone()) {
+			if (System.nanoTime() > deadline) {
+				return false;
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether the parent process no longer runs (a zombie waiting to be reaped counts as
+	 * gone).
+	 * @return whether the parent is gone
+	 */
+	boolean isParentGone() {
+		Long parent = this.generation.parentPid();
+		if (parent == null) {
+			return false;
+		}
+		if (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
+			try {
+				String stat = Files.readString(Path.of("/proc", parent.toString(), "stat"));
+				return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+			}
+			catch (IOException | RuntimeException ex) {
+				return true;
+			}
+		}
+		return true;
 	}
 
 	/**

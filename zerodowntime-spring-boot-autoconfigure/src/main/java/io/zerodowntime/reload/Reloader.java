@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,6 +49,8 @@ public class Reloader {
 	});
 
 	private final Object monitor = new Object();
+
+	private final AtomicLong rejectedTriggers = new AtomicLong();
 
 	private ReloadState state = ReloadState.IDLE;
 
@@ -102,6 +105,16 @@ public class Reloader {
 	 * @throws ReloadRefusedException if the reload cannot start; nothing was spawned
 	 */
 	public ReloadTicket trigger(String trigger) {
+		try {
+			return start(trigger);
+		}
+		catch (ReloadConflictException | ReloadRefusedException ex) {
+			this.rejectedTriggers.incrementAndGet();
+			throw ex;
+		}
+	}
+
+	private ReloadTicket start(String trigger) {
 		synchronized (this.monitor) {
 			if (this.state.isBusy()) {
 				throw new ReloadConflictException(this.state, conflictMessage());
@@ -183,7 +196,10 @@ public class Reloader {
 			update(ReloadState.DRAINING, succeeded);
 			logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
 					+ child.pid() + " serves as generation " + (this.generation.number() + 1));
-			this.handover.handOver(succeeded);
+			String resumed = this.handover.handOver(succeeded, child);
+			if (resumed != null) {
+				update(ReloadState.FAILED, succeeded.ended(ReloadOutcome.FAILED, resumed));
+			}
 		}
 		catch (ReloadFailedException ex) {
 			rollBack(child, ex.getMessage());
@@ -277,7 +293,8 @@ public class Reloader {
 	public ReloadStatus status() {
 		synchronized (this.monitor) {
 			return new ReloadStatus(this.state, this.handoffMode, this.generation.pid(), this.generation.number(),
-					this.generation.parentPid(), this.generation.reloadId(), this.lastReload);
+					this.generation.parentPid(), this.generation.reloadId(), this.rejectedTriggers.get(),
+					this.lastReload);
 		}
 	}
 

@@ -6,9 +6,7 @@ import io.zerodowntime.reload.ReloadTicket;
 import io.zerodowntime.reload.Reloader;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
@@ -28,8 +26,6 @@ public class SignalReloadTrigger implements InitializingBean, DisposableBean {
 
 	private final String signalName;
 
-	private @Nullable SignalHandler previous;
-
 	/**
 	 * Create a new instance.
 	 * @param reloader the reloader to trigger
@@ -42,7 +38,8 @@ public class SignalReloadTrigger implements InitializingBean, DisposableBean {
 
 	@Override
 	public void afterPropertiesSet() {
-		this.previous = Signal.handle(new Signal(this.signalName), this::handle);
+		ReloadSignal.install(this.signalName);
+		ReloadSignal.onSignal(this::handle);
 		logger.debug("Reloads are triggered by SIG" + this.signalName);
 	}
 
@@ -61,11 +58,13 @@ public class SignalReloadTrigger implements InitializingBean, DisposableBean {
 		}
 	}
 
+	/**
+	 * Stop triggering reloads. The handler itself stays installed (see
+	 * {@link ReloadSignal}).
+	 */
 	@Override
 	public void destroy() {
-		if (this.previous != null) {
-			Signal.handle(new Signal(this.signalName), this.previous);
-		}
+		ReloadSignal.onSignal((signal) -> logger.warn("SIG" + signal.getName() + " ignored: shutting down"));
 	}
 
 }

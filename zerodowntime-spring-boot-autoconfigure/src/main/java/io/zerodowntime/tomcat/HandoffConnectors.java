@@ -73,6 +73,29 @@ public class HandoffConnectors {
 	}
 
 	/**
+	 * Accept again on every listener after {@link #stopAccepting()}.
+	 * @throws UncheckedIOException if a listener cannot be bound again
+	 */
+	public void resumeAccepting() {
+		for (HandoffNioEndpoint endpoint : this.endpoints) {
+			try {
+				endpoint.resumeAccepting();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be reopened", ex);
+			}
+		}
+	}
+
+	/**
+	 * Return the number of requests in progress on all listeners.
+	 * @return the requests in progress
+	 */
+	public int getRequestsInProgress() {
+		return this.endpoints.stream().mapToInt(HandoffNioEndpoint::getRequestsInProgress).sum();
+	}
+
+	/**
 	 * Return the number of connections still open on all listeners.
 	 * @return the open connection count
 	 */

@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 
 import io.zerodowntime.reload.HandoffMode;
 import org.apache.tomcat.util.net.Acceptor.AcceptorState;
@@ -24,11 +25,13 @@ import org.jspecify.annotations.Nullable;
  * only when there is none (generation 0).</li>
  * <li>In {@link HandoffMode#REUSEPORT reuseport} mode it binds with {@code SO_REUSEPORT},
  * which must be set before the bind (Tomcat has no property for it).</li>
- * <li>In a child the acceptor stays unstarted (and a reuseport listener unbound) until
- * {@link #openListener()}: a child that is rolled back has taken no connection.</li>
+ * <li>In a child the acceptor does not call accept() (and a reuseport listener stays
+ * unbound) until {@link #openListener()}: a child that is rolled back has taken no
+ * connection.</li>
  * <li>{@link #stopAccepting()} ends the acceptor while open connections go on being
- * served, each later response carrying {@code Connection: close}. A connection that the
- * acceptor took in the race with that stop is served, never dropped.</li>
+ * served, each later response carrying {@code Connection: close}; {@link #resumeAccepting()}
+ * undoes it. A connection that the acceptor took in the race with that stop is served,
+ * never dropped.</li>
  * </ul>
  * Unix domain socket listeners are left to Tomcat.
  *
@@ -48,9 +51,9 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	private volatile boolean gated;
 
-	private boolean acceptorDeferred;
-
 	private volatile boolean stoppedAccepting;
+
+	private volatile int acceptorEpoch;
 
 	public HandoffNioEndpoint() {
 		// bound on start, so that Tomcat's graceful close of the server socket applies
@@ -143,23 +146,11 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		}
 	}
 
-	@Override
-	protected void startAcceptorThread() {
-		synchronized (this.listenerMonitor) {
-			if (this.gated) {
-				this.acceptorDeferred = true;
-				return;
-			}
-		}
-		super.startAcceptorThread();
-	}
-
 	/**
 	 * Start accepting (binding a reuseport listener first), if this endpoint was gated.
 	 * @throws IOException if the listener cannot be bound
 	 */
 	public void openListener() throws IOException {
-		boolean startAcceptor;
 		synchronized (this.listenerMonitor) {
 			if (!this.gated) {
 				return;
@@ -168,31 +159,88 @@ public class HandoffNioEndpoint extends NioEndpoint {
 				this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
 			}
 			this.gated = false;
-			startAcceptor = this.acceptorDeferred;
-			this.acceptorDeferred = false;
+			this.listenerMonitor.notifyAll();
 		}
-		if (startAcceptor) {
-			super.startAcceptorThread();
+	}
+
+	/**
+	 * Hold the acceptor while the endpoint is gated: it starts with Tomcat, as usual, but
+	 * calls accept() only once the gate opens. If the endpoint stops first, the acceptor
+	 * ends quietly.
+	 */
+	private void awaitGate() throws IOException, InterruptedException {
+		synchronized (this.listenerMonitor) {
+			while (this.gated && isRunning()) {
+				this.listenerMonitor.wait(50);
+			}
+			if (this.gated) {
+				throw new ClosedChannelException();
+			}
 		}
+	}
+
+	@Override
+	protected void unlockAccept() {
+		if (this.gated) {
+			// the acceptor is not in accept(): awaitGate() notices the stop by itself
+			return;
+		}
+		super.unlockAccept();
 	}
 
 	/**
 	 * Stop accepting: the acceptor ends, while the connections already open keep being
-	 * served with keep-alive off. A listener of its own is closed; an inherited one stays
-	 * open, because the next generation serves the same socket and because closing the
-	 * JDK's inherited channel points descriptors 0, 1 and 2 at {@code /dev/null}.
+	 * served with keep-alive off. The stop can be undone with {@link #resumeAccepting()}.
+	 * An inherited or shared listener stays open: the next generation serves the same
+	 * socket, and closing the JDK's inherited channel would point descriptors 0, 1 and 2 at
+	 * {@code /dev/null}. A reuseport listener is closed, so that the kernel sends new
+	 * connections to the other generation's socket.
 	 */
 	public void stopAccepting() {
-		this.stoppedAccepting = true;
-		closeServerSocketGraceful();
+		synchronized (this.listenerMonitor) {
+			if (this.stoppedAccepting || this.acceptor == null) {
+				return;
+			}
+			this.stoppedAccepting = true;
+			this.acceptor.stopMillis(-1);
+			if (getUnixDomainSocketPath() != null) {
+				return;
+			}
+			if (this.handoffMode == HandoffMode.REUSEPORT) {
+				// closing our own socket wakes the blocked accept(); a throwaway connection
+				// could land in the other generation and leave this acceptor blocked
+				closeListener();
+			}
+			else {
+				unlockSharedListener();
+			}
+		}
 	}
 
 	/**
-	 * Return whether {@link #stopAccepting()} was called.
-	 * @return whether this endpoint stopped accepting
+	 * Accept again after {@link #stopAccepting()}: the generation that took over has died
+	 * while this one was draining. A reuseport listener is bound anew.
+	 * @throws IOException if the listener cannot be bound
 	 */
-	public boolean hasStoppedAccepting() {
-		return this.stoppedAccepting;
+	public void resumeAccepting() throws IOException {
+		synchronized (this.listenerMonitor) {
+			if (!this.stoppedAccepting) {
+				return;
+			}
+			if (getUnixDomainSocketPath() == null && this.listener == null) {
+				this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
+			}
+			this.acceptorEpoch++;
+			this.stoppedAccepting = false;
+			super.startAcceptorThread();
+		}
+	}
+
+	@Override
+	public int getMaxKeepAliveRequests() {
+		// while accepting is stopped every response says "Connection: close", so that
+		// clients move to the new generation as they finish a request
+		return this.stoppedAccepting ? 1 : super.getMaxKeepAliveRequests();
 	}
 
 	/**
@@ -203,19 +251,20 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		return getConnections().size();
 	}
 
-	@Override
-	protected void unlockAccept() {
-		if (!this.stoppedAccepting || getUnixDomainSocketPath() != null) {
-			super.unlockAccept();
+	/**
+	 * Return the number of requests in progress: the busy worker threads (a connection
+	 * idle between requests holds none).
+	 * @return the number of requests in progress, or 0 if the executor does not tell
+	 */
+	public int getRequestsInProgress() {
+		Executor executor = getExecutor();
+		if (executor instanceof org.apache.tomcat.util.threads.ThreadPoolExecutor tomcatPool) {
+			return tomcatPool.getActiveCount();
 		}
-		else if (this.listenerInherited) {
-			unlockSharedListener();
+		if (executor instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+			return pool.getActiveCount();
 		}
-		else {
-			// Closing our own descriptor wakes the blocked accept(). A throwaway connection
-			// could land in the other generation and leave this acceptor blocked.
-			closeListener();
-		}
+		return 0;
 	}
 
 	/**
@@ -266,37 +315,41 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	@Override
 	protected SocketChannel serverSocketAccept() throws Exception {
+		awaitGate();
 		if (getUnixDomainSocketPath() != null) {
 			return super.serverSocketAccept();
 		}
+		int epoch = this.acceptorEpoch;
 		ServerSocketChannel channel = this.listener;
 		if (channel == null) {
-			awaitStopAfterHandover();
+			awaitStop(epoch);
 			throw new ClosedChannelException();
 		}
 		try {
 			return channel.accept();
 		}
 		catch (ClosedChannelException ex) {
-			awaitStopAfterHandover();
+			awaitStop(epoch);
 			throw ex;
 		}
 	}
 
 	/**
-	 * After a handover the acceptor must not report the closed listener as an error: it
-	 * waits until the endpoint stops, when the acceptor ends quietly.
+	 * An acceptor whose listener was closed by {@link #stopAccepting()} must not report it
+	 * as an error: it waits until the endpoint stops, when it ends quietly. It keeps waiting
+	 * if a resume has started another acceptor in its place.
 	 */
-	private void awaitStopAfterHandover() throws InterruptedException {
-		while (this.stoppedAccepting && isRunning()) {
+	private void awaitStop(int epoch) throws InterruptedException {
+		while (isRunning() && (this.stoppedAccepting || epoch != this.acceptorEpoch)) {
 			Thread.sleep(50);
 		}
 	}
 
 	@Override
 	protected void destroySocket(SocketChannel socket) {
-		if (this.stoppedAccepting && isRunning() && socket != null) {
-			// accepted just as accepting stopped: serve it rather than reset a client
+		if (socket != null && isRunning() && !isPaused()) {
+			// accepted just as accepting stopped (or by an acceptor that a resume has
+			// replaced): serve it rather than reset a client
 			if (!setSocketOptions(socket)) {
 				closeSocket(socket);
 			}
@@ -319,6 +372,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			super.doCloseServerSocket();
 		}
 		else if (!this.listenerInherited) {
+			// at shutdown; the next generation, if any, holds its own reference
 			closeListener();
 		}
 	}

@@ -164,14 +164,14 @@ class ZeroDowntimeAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.handoff=reuseport",
 					"zerodowntime.startup-timeout=45s", "zerodowntime.drain-timeout=2m",
-					"zerodowntime.pid-file=" + pidFile, "zerodowntime.signal=HUP")
+					"zerodowntime.pid-file=" + pidFile, "zerodowntime.signal=sigusr2")
 			.run((context) -> {
 				ZeroDowntimeProperties properties = context.getBean(ZeroDowntimeProperties.class);
 				assertThat(properties.getHandoff()).isEqualTo(HandoffMode.REUSEPORT);
 				assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofSeconds(45));
 				assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofMinutes(2));
 				assertThat(properties.getPidFile()).isEqualTo(pidFile);
-				assertThat(properties.getSignalName()).isEqualTo("HUP");
+				assertThat(properties.getSignalName()).isEqualTo("USR2");
 			});
 	}
 
@@ -180,6 +180,15 @@ class ZeroDowntimeAutoConfigurationTests {
 		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.signal=none")
 			.run((context) -> assertThat(context).hasSingleBean(Reloader.class)
 				.doesNotHaveBean(SignalReloadTrigger.class));
+	}
+
+	@Test
+	void signalNameIsNormalized() {
+		ZeroDowntimeProperties properties = new ZeroDowntimeProperties();
+		properties.setSignal(" sighup ");
+		assertThat(properties.getSignalName()).isEqualTo("HUP");
+		properties.setSignal("None");
+		assertThat(properties.getSignalName()).isNull();
 	}
 
 	@Test
@@ -250,8 +259,7 @@ class ZeroDowntimeAutoConfigurationTests {
 		@Bean
 		Reloader userReloader() {
 			return new Reloader(Generation.current(), HandoffMode.REUSEPORT, Duration.ofSeconds(5), new ChildLauncher(),
-					(report) -> {
-					});
+					(report, child) -> null);
 		}
 
 		@Bean

@@ -25,6 +25,8 @@ class ReloaderTests {
 
 	private Process child;
 
+	private String resumeReason;
+
 	@AfterEach
 	void stopChild() {
 		if (this.child != null) {
@@ -91,6 +93,29 @@ class ReloaderTests {
 			.withMessageContaining("draining");
 	}
 
+	@Test
+	void childThatDiesDuringTheDrainLeavesThisGenerationServingAndTheReloadFailed() throws Exception {
+		this.resumeReason = "new generation died while this generation was still draining";
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Reloader reloader = serving(reloader("exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+				+ HandshakingChild.class.getName(), Duration.ofSeconds(30)));
+		reloader.trigger("test");
+		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.FAILED);
+		assertThat(status.lastReload().reason()).isEqualTo(this.resumeReason);
+		assertThat(reloader.trigger("next").childPid()).isPositive();
+	}
+
+	@Test
+	void rejectedTriggersAreCounted() {
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		reloader.trigger("first");
+		for (int i = 0; i < 5; i++) {
+			assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("storm"));
+		}
+		assertThat(reloader.status().rejectedTriggers()).isEqualTo(5);
+	}
+
 	private Reloader serving(Reloader reloader) {
 		reloader.serving(ReexecCommand.of(Path.of("/bin/sh"), List.of("sh", "-c", "true"), Path.of("."), null),
 				null);
@@ -109,7 +134,10 @@ class ReloaderTests {
 			}
 
 		};
-		return new Reloader(this.generation, HandoffMode.REUSEPORT, startupTimeout, launcher, this.handedOver::set);
+		return new Reloader(this.generation, HandoffMode.REUSEPORT, startupTimeout, launcher, (report, child) -> {
+			this.handedOver.set(report);
+			return this.resumeReason;
+		});
 	}
 
 	private static ReloadStatus awaitState(Reloader reloader, ReloadState state) throws InterruptedException {

@@ -1,0 +1,320 @@
+package io.zerodowntime.sample;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.zerodowntime.sample.LoadGenerator.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Faults during a reload, one after the other on one service in the default
+ * ({@code inherit}) mode, under load from 20 clients opening a new connection per request
+ * and 20 keep-alive clients. Each fault ends in a clear state with its reason; a fault
+ * that kills a process can only fail the requests that process had in flight, which are
+ * counted and reported.
+ */
+class FaultToleranceIT {
+
+	private static final int CLIENTS = 20;
+
+	private static final Duration PAUSE = Duration.ofMillis(5);
+
+	private static final Pattern REASON = Pattern.compile("\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+	private static final Pattern REJECTED = Pattern.compile("\"rejectedTriggers\":(\\d+)");
+
+	@TempDir
+	Path temp;
+
+	private SampleProcesses processes;
+
+	private ServiceUnderTest service;
+
+	private final List<String> report = new ArrayList<>();
+
+	private long rejectedByOldGeneration;
+
+	@Test
+	void everyFaultLeavesTheServiceServing() throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		Path extraConfig = this.temp.resolve("extra.properties");
+		try (TestNetwork network = handoff.network(); SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			this.processes = processes;
+			this.service = new ServiceUnderTest(network, processes, port);
+			long pid = this.service.start(handoff.argument(), "--zerodowntime.startup-timeout=45s",
+					"--zerodowntime.drain-timeout=12s", "--spring.config.import=optional:file:" + extraConfig);
+			LoadGenerator fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, network.threads(), PAUSE);
+			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, network.threads(), PAUSE);
+			try {
+				ChainedReloadIT.awaitSuccesses(fresh, 300);
+				ChainedReloadIT.awaitSuccesses(keepAlive, 300);
+				int failuresBefore = failures(fresh, keepAlive);
+
+				Files.writeString(extraConfig, "sample.startup-delay=10m\n");
+				String hangReason = awaitFailedReload(pid);
+				assertThat(hangReason).contains("did not become healthy within PT45S");
+				Files.delete(extraConfig);
+
+				pid = signalStorm(pid);
+				pid = concurrentEndpointCalls(pid);
+				pid = triggerWhileDrainingIsRefusedAndDrainStopsAtItsBound(network, pid);
+				pid = childKilledAfterReadyBeforeTakeover(pid);
+				assertThat(failures(fresh, keepAlive)).as("failures before any process was killed; %s %s",
+						fresh.failures(), keepAlive.failures())
+					.isEqualTo(failuresBefore);
+
+				pid = newGenerationDiesWhileOldDrains(network, pid, fresh, keepAlive);
+				pid = parentKilledAfterChildReady(pid, fresh, keepAlive);
+				ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 200);
+			}
+			finally {
+				fresh.close();
+				keepAlive.close();
+			}
+			this.report.forEach((line) -> System.out.println("[faults] " + line));
+			System.out.println("[faults] " + (fresh.successes() + keepAlive.successes()) + " requests, failed: "
+					+ fresh.failures() + " " + keepAlive.failures());
+			assertThat(processes.livePids()).containsExactly(pid);
+			assertThat(this.service.readPidFile()).isEqualTo(pid);
+		}
+	}
+
+	/**
+	 * Twenty signals within 200 ms start one child; the others are refused and counted.
+	 */
+	private long signalStorm(long pid) throws Exception {
+		long triggeredAt = System.nanoTime();
+		for (int i = 0; i < 20; i++) {
+			SampleProcesses.signal(pid, "USR2");
+			Thread.sleep(5);
+		}
+		this.rejectedByOldGeneration = awaitRejectedTriggersSettle();
+		Set<Long> seen = new TreeSet<>(this.processes.livePids());
+		ServiceUnderTest.Handover handover = awaitHandoverWatchingProcesses(pid, triggeredAt, seen);
+		assertThat(seen).as("processes during the storm").containsExactlyInAnyOrder(pid, handover.newPid());
+		long rejected = this.rejectedByOldGeneration;
+		// the kernel merges a signal into one still pending, so fewer than 20 may arrive
+		assertThat(rejected).as("signals refused and counted").isBetween(1L, 19L);
+		this.report.add("signal storm: 20 signals sent, 1 child, " + rejected + " refused and counted");
+		return handover.newPid();
+	}
+
+	/**
+	 * Ten simultaneous endpoint calls: one 202, nine 409.
+	 */
+	private long concurrentEndpointCalls(long pid) throws Exception {
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<HttpExchange.Response>> calls = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			calls.add(this.service.async(() -> {
+				go.await();
+				return HttpExchange.send(this.service.port(), "POST", "/actuator/reload");
+			}));
+		}
+		long triggeredAt = System.nanoTime();
+		go.countDown();
+		List<Integer> statuses = new ArrayList<>();
+		for (CompletableFuture<HttpExchange.Response> call : calls) {
+			statuses.add(call.get(30, TimeUnit.SECONDS).status());
+		}
+		Set<Long> seen = new TreeSet<>(this.processes.livePids());
+		ServiceUnderTest.Handover handover = awaitHandoverWatchingProcesses(pid, triggeredAt, seen);
+		assertThat(statuses).filteredOn((status) -> status == 202).hasSize(1);
+		assertThat(statuses).filteredOn((status) -> status == 409).hasSize(9);
+		assertThat(seen).containsExactlyInAnyOrder(pid, handover.newPid());
+		this.report.add("10 concurrent POSTs: statuses " + statuses);
+		return handover.newPid();
+	}
+
+	/**
+	 * A generation that has handed over and is still draining refuses a trigger; a request
+	 * longer than the drain timeout is cut off at the bound, and the log says so.
+	 */
+	private long triggerWhileDrainingIsRefusedAndDrainStopsAtItsBound(TestNetwork network, long pid)
+			throws Exception {
+		long triggeredAt = System.nanoTime();
+		long child = ServiceUnderTest.childPid(this.service.post("/actuator/reload"));
+		CompletableFuture<HttpExchange.Response> slow = network
+			.async(() -> HttpExchange.send(this.service.port(), "GET", "/slow?ms=120000"));
+		awaitPidFile(child);
+		SampleProcesses.signal(pid, "USR2");
+		awaitLog((line) -> line.contains(" " + pid + " --- ") && line.contains("SIGUSR2 ignored")
+				&& line.contains("draining"));
+		ServiceUnderTest.Handover handover = this.service.awaitHandover(pid, triggeredAt);
+		awaitLog((line) -> line.contains(" " + pid + " --- ") && line.contains("Drain timeout PT12S reached")
+				&& line.contains("1 request(s) in progress are cut off"));
+		assertThat(slow).failsWithin(Duration.ofSeconds(30));
+		assertThat(handover.newPidServingToOldPidGone()).as("old generation's exit bounded by the drain timeout")
+			.isLessThan(Duration.ofSeconds(25));
+		this.report.add("trigger while draining: refused by pid " + pid + "; drain bound: old pid exited "
+				+ handover.newPidServingToOldPidGone().toMillis() + " ms after the handover, cutting off /slow");
+		return child;
+	}
+
+	/**
+	 * The child is killed after it reported ready, before it took over (the parent is
+	 * frozen meanwhile so that the kill falls in that window): the parent rolls back.
+	 */
+	private long childKilledAfterReadyBeforeTakeover(long pid) throws Exception {
+		long child = ServiceUnderTest.childPid(this.service.post("/actuator/reload"));
+		SampleProcesses.signal(pid, "STOP");
+		try {
+			awaitLog((line) -> line.contains(" " + child + " --- ") && line.contains("Reported ready to parent"));
+			SampleProcesses.signal(child, "KILL");
+			assertThat(SampleProcesses.awaitExit(child, Duration.ofSeconds(10))).isTrue();
+		}
+		finally {
+			SampleProcesses.signal(pid, "CONT");
+		}
+		String reason = awaitStatus("\"state\":\"FAILED\"");
+		assertThat(this.service.get("/").servedBy()).isEqualTo(pid);
+		assertThat(this.service.readPidFile()).isEqualTo(pid);
+		this.report.add("child killed after ready: rolled back, reason: " + reason);
+		return pid;
+	}
+
+	/**
+	 * The new generation dies right after taking over while the old one still drains: the
+	 * old one accepts again and stays the serving generation.
+	 */
+	private long newGenerationDiesWhileOldDrains(TestNetwork network, long pid, LoadGenerator fresh,
+			LoadGenerator keepAlive) throws Exception {
+		long child = ServiceUnderTest.childPid(this.service.post("/actuator/reload"));
+		CompletableFuture<HttpExchange.Response> slow = network
+			.async(() -> HttpExchange.send(this.service.port(), "GET", "/slow?ms=60000"));
+		awaitPidFile(child);
+		int failuresBefore = failures(fresh, keepAlive);
+		SampleProcesses.signal(child, "KILL");
+		awaitPidFile(pid);
+		String reason = awaitStatus("\"state\":\"FAILED\"");
+		assertThat(reason).contains("while this generation was still draining");
+		assertThat(slow.get(90, TimeUnit.SECONDS).status()).as("request in flight on the old generation").isEqualTo(200);
+		ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 500);
+		assertThat(this.service.get("/").servedBy()).isEqualTo(pid);
+		int lost = failures(fresh, keepAlive) - failuresBefore;
+		assertThat(lost).as("requests lost with the killed generation").isLessThanOrEqualTo(2 * CLIENTS);
+		this.report.add("new generation killed while old drained: old resumed; " + lost
+				+ " request(s) in flight on the killed process failed; reason: " + reason);
+		return pid;
+	}
+
+	/**
+	 * The parent is killed once the child has reported ready: the child carries on.
+	 */
+	private long parentKilledAfterChildReady(long pid, LoadGenerator fresh, LoadGenerator keepAlive)
+			throws Exception {
+		long child = ServiceUnderTest.childPid(this.service.post("/actuator/reload"));
+		SampleProcesses.signal(pid, "STOP");
+		int failuresBefore = failures(fresh, keepAlive);
+		awaitLog((line) -> line.contains(" " + child + " --- ") && line.contains("Reported ready to parent"));
+		SampleProcesses.signal(pid, "KILL");
+		assertThat(SampleProcesses.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
+		awaitPidFile(child);
+		ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 500);
+		assertThat(this.service.get("/").servedBy()).isEqualTo(child);
+		int lost = failures(fresh, keepAlive) - failuresBefore;
+		assertThat(lost).as("requests lost with the killed parent").isLessThanOrEqualTo(2 * CLIENTS);
+		this.report.add("parent killed after child ready: child " + child + " took over; " + lost
+				+ " request(s) in flight on the killed parent failed");
+		return child;
+	}
+
+	private ServiceUnderTest.Handover awaitHandoverWatchingProcesses(long pid, long triggeredAt, Set<Long> seen)
+			throws Exception {
+		CompletableFuture<ServiceUnderTest.Handover> handover = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.service.awaitHandover(pid, triggeredAt);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		while (!handover.isDone()) {
+			seen.addAll(this.processes.livePids());
+			Thread.sleep(50);
+		}
+		return handover.get();
+	}
+
+	private String awaitFailedReload(long pid) throws Exception {
+		long child = ServiceUnderTest.childPid(this.service.post("/actuator/reload"));
+		String reason = awaitStatus("\"state\":\"FAILED\"");
+		assertThat(SampleProcesses.awaitExit(child, Duration.ofSeconds(30))).isTrue();
+		assertThat(this.service.get("/").servedBy()).isEqualTo(pid);
+		this.report.add("hung child: " + reason);
+		return reason;
+	}
+
+	private String awaitStatus(String expected) throws Exception {
+		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+		String status = this.service.get("/actuator/reload").body();
+		while (!status.contains(expected) && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			status = this.service.get("/actuator/reload").body();
+		}
+		assertThat(status).contains(expected);
+		Matcher reason = REASON.matcher(status);
+		return reason.find() ? reason.group(1) : "";
+	}
+
+	/**
+	 * The old generation's count of refused triggers once the signal dispatcher has
+	 * handled every signal that arrived.
+	 */
+	private long awaitRejectedTriggersSettle() throws Exception {
+		long previous = -1;
+		long current = rejectedTriggers();
+		while (current != previous) {
+			Thread.sleep(1000);
+			previous = current;
+			current = rejectedTriggers();
+		}
+		return current;
+	}
+
+	private long rejectedTriggers() throws Exception {
+		Matcher matcher = REJECTED.matcher(this.service.get("/actuator/reload").body());
+		assertThat(matcher.find()).isTrue();
+		return Long.parseLong(matcher.group(1));
+	}
+
+	private void awaitPidFile(long pid) throws InterruptedException {
+		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+		while (this.service.readPidFile() != pid && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(this.service.readPidFile()).as("PID file; log:\n%s", this.processes.logText()).isEqualTo(pid);
+	}
+
+	private void awaitLog(Predicate<String> line) throws InterruptedException {
+		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+		while (this.processes.logText().lines().noneMatch(line) && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(this.processes.logText().lines().anyMatch(line)).as("log:\n%s", this.processes.logText()).isTrue();
+	}
+
+	private static int failures(LoadGenerator... loads) {
+		int failures = 0;
+		for (LoadGenerator load : loads) {
+			failures += load.failures().size();
+		}
+		return failures;
+	}
+
+}
