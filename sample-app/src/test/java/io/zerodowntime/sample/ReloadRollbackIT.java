@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A reload that cannot work leaves the serving generation untouched and says why: a
  * corrupt jar renamed into place is refused before any child starts; a child that reports
  * {@code DOWN} or crashes during startup is stopped. Under load, nobody notices; a good jar
- * renamed back reloads normally.
+ * renamed back reloads normally. Load comes from 20 clients opening a new connection per
+ * request and 20 keep-alive clients.
  */
 class ReloadRollbackIT {
 
@@ -43,6 +44,7 @@ class ReloadRollbackIT {
 			Path goodJar = this.temp.resolve("good.jar");
 			Files.copy(processes.jar(), goodJar);
 			LoadGenerator load = LoadGenerator.start(port, Mode.NEW_CONNECTION, 20, network.threads());
+			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, 20, network.threads());
 			try {
 				ChainedReloadIT.awaitSuccesses(load, 500);
 
@@ -78,9 +80,13 @@ class ReloadRollbackIT {
 			}
 			finally {
 				load.close();
+				keepAlive.close();
 			}
-			System.out.println("[rollback] " + load.successes() + " requests, " + load.failures().size() + " failed");
+			System.out.println("[rollback " + handoff + "] " + load.successes() + " + " + keepAlive.successes()
+					+ " requests (new connection + keep-alive), " + (load.failures().size() + keepAlive.failures().size())
+					+ " failed");
 			assertThat(load.failures()).as("failed requests; log:\n%s", processes.logText()).isEmpty();
+			assertThat(keepAlive.failures()).as("failed keep-alive requests; log:\n%s", processes.logText()).isEmpty();
 			assertThat(processes.livePids()).containsExactly(pid);
 		}
 	}
