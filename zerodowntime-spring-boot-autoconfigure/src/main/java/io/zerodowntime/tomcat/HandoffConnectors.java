@@ -55,14 +55,7 @@ public class HandoffConnectors {
 	 * @throws UncheckedIOException if a listener cannot be bound
 	 */
 	public void openListeners() {
-		for (HandoffNioEndpoint endpoint : this.endpoints) {
-			try {
-				endpoint.openListener();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be opened", ex);
-			}
-		}
+		forEachListener(HandoffNioEndpoint::openListener, "opened");
 	}
 
 	/**
@@ -77,12 +70,16 @@ public class HandoffConnectors {
 	 * @throws UncheckedIOException if a listener cannot be bound again
 	 */
 	public void resumeAccepting() {
+		forEachListener(HandoffNioEndpoint::resumeAccepting, "reopened");
+	}
+
+	private void forEachListener(ListenerAction action, String done) {
 		for (HandoffNioEndpoint endpoint : this.endpoints) {
 			try {
-				endpoint.resumeAccepting();
+				action.apply(endpoint);
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be reopened", ex);
+				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be " + done, ex);
 			}
 		}
 	}
@@ -134,6 +131,16 @@ public class HandoffConnectors {
 	 */
 	public int size() {
 		return this.endpoints.size();
+	}
+
+	/**
+	 * An action on one listener that may fail to bind.
+	 */
+	@FunctionalInterface
+	private interface ListenerAction {
+
+		void apply(HandoffNioEndpoint endpoint) throws IOException;
+
 	}
 
 }

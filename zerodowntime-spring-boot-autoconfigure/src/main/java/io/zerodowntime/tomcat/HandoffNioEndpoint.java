@@ -155,11 +155,19 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			if (!this.gated) {
 				return;
 			}
-			if (getUnixDomainSocketPath() == null && this.listener == null) {
-				this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
-			}
+			ensureListenerBound();
 			this.gated = false;
 			this.listenerMonitor.notifyAll();
+		}
+	}
+
+	/**
+	 * Bind the listener if this endpoint has none: a reuseport listener is bound only when
+	 * the endpoint starts accepting, and again after a stop closed it.
+	 */
+	private void ensureListenerBound() throws IOException {
+		if (getUnixDomainSocketPath() == null && this.listener == null) {
+			this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
 		}
 	}
 
@@ -227,9 +235,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			if (!this.stoppedAccepting) {
 				return;
 			}
-			if (getUnixDomainSocketPath() == null && this.listener == null) {
-				this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
-			}
+			ensureListenerBound();
 			this.acceptorEpoch++;
 			this.stoppedAccepting = false;
 			super.startAcceptorThread();
