@@ -180,6 +180,23 @@ public class Reloader {
 	}
 
 	private void run(Process child, ControlServer control) {
+		ReloadReport succeeded = awaitTakeover(child, control);
+		if (succeeded == null) {
+			return;
+		}
+		// the control channel is closed (and its directory removed) before the handover,
+		// which normally ends this process
+		String resumed = this.handover.handOver(succeeded, child);
+		if (resumed != null) {
+			update(ReloadState.FAILED, succeeded.ended(ReloadOutcome.FAILED, resumed));
+		}
+	}
+
+	/**
+	 * Wait until the child serves, or roll back.
+	 * @return the successful report, or {@code null} after a rollback
+	 */
+	private @Nullable ReloadReport awaitTakeover(Process child, ControlServer control) {
 		try (control) {
 			ControlServer.ChildReport report = control.awaitReport(child, this.startupTimeout);
 			try (ControlConnection connection = report.connection()) {
@@ -196,10 +213,7 @@ public class Reloader {
 			update(ReloadState.DRAINING, succeeded);
 			logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
 					+ child.pid() + " serves as generation " + (this.generation.number() + 1));
-			String resumed = this.handover.handOver(succeeded, child);
-			if (resumed != null) {
-				update(ReloadState.FAILED, succeeded.ended(ReloadOutcome.FAILED, resumed));
-			}
+			return succeeded;
 		}
 		catch (ReloadFailedException ex) {
 			rollBack(child, ex.getMessage());
@@ -214,6 +228,7 @@ public class Reloader {
 		catch (RuntimeException ex) {
 			rollBack(child, "unexpected error: " + ex);
 		}
+		return null;
 	}
 
 	private void awaitServing(Process child, ControlConnection connection) throws IOException {

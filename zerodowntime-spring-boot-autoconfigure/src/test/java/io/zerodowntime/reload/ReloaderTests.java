@@ -1,6 +1,7 @@
 package io.zerodowntime.reload;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,10 @@ class ReloaderTests {
 	private Process child;
 
 	private String resumeReason;
+
+	private Path controlSocket;
+
+	private Boolean controlSocketAtHandover;
 
 	@AfterEach
 	void stopChild() {
@@ -89,6 +94,7 @@ class ReloaderTests {
 		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
 		assertThat(status.lastReload().childReady()).isNotNull();
 		assertThat(this.handedOver.get().childPid()).isEqualTo(ticket.childPid());
+		assertThat(this.controlSocketAtHandover).as("control directory still there at handover").isFalse();
 		assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("late"))
 			.withMessageContaining("draining");
 	}
@@ -129,12 +135,14 @@ class ReloaderTests {
 			public Process launch(ReexecCommand command, Map<String, String> environment) throws IOException {
 				ProcessBuilder builder = new ProcessBuilder("sh", "-c", shellScript).inheritIO();
 				builder.environment().putAll(environment);
+				ReloaderTests.this.controlSocket = Path.of(environment.get("ZERODOWNTIME_CONTROL_SOCKET")).getParent();
 				ReloaderTests.this.child = builder.start();
 				return ReloaderTests.this.child;
 			}
 
 		};
 		return new Reloader(this.generation, HandoffMode.REUSEPORT, startupTimeout, launcher, (report, child) -> {
+			this.controlSocketAtHandover = Files.exists(this.controlSocket);
 			this.handedOver.set(report);
 			return this.resumeReason;
 		});
