@@ -1,5 +1,7 @@
 package io.zerodowntime.autoconfigure;
 
+import io.zerodowntime.signal.ReloadSignal;
+
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -14,8 +16,8 @@ class OnSignalHandlingCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-		String signal = context.getEnvironment().getProperty("zerodowntime.signal", "USR2").trim();
-		if (signal.isEmpty() || signal.equalsIgnoreCase(ZeroDowntimeProperties.NO_SIGNAL)) {
+		String signal = context.getEnvironment().getProperty("zerodowntime.signal", "USR2");
+		if (ReloadSignal.nameOf(signal) == null) {
 			return ConditionOutcome.noMatch("zerodowntime.signal is '" + signal + "'");
 		}
 		return ConditionOutcome.match("zerodowntime.signal is " + signal);

@@ -3,10 +3,10 @@ package io.zerodowntime.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.signal.ReloadSignal;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
 
@@ -23,14 +23,11 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public class ZeroDowntimeProperties implements InitializingBean {
 
 	/**
-	 * Value of {@code signal} that turns signal handling off.
-	 */
-	public static final String NO_SIGNAL = "none";
-
-	/**
 	 * Signals the JVM or the shutdown sequence already use, which must not trigger a
 	 * reload.
 	 */
+	private static final String NO_SIGNAL_VALUE = "none";
+
 	private static final Set<String> RESERVED_SIGNALS = Set.of("TERM", "INT", "KILL", "STOP", "QUIT", "SEGV", "BUS",
 			"FPE", "ILL", "ABRT", "TRAP", "CONT", "PIPE");
 
@@ -122,11 +119,7 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 * @return the signal name or {@code null}
 	 */
 	public @Nullable String getSignalName() {
-		String name = this.signal.trim().toUpperCase(Locale.ROOT);
-		if (name.isEmpty() || name.equals(NO_SIGNAL.toUpperCase(Locale.ROOT))) {
-			return null;
-		}
-		return name.startsWith("SIG") ? name.substring(3) : name;
+		return ReloadSignal.nameOf(this.signal);
 	}
 
 	@Override
@@ -151,14 +144,14 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		if (RESERVED_SIGNALS.contains(name)) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.signal", this.signal,
 					"SIG" + name + " is used by the JVM or for shutdown; use USR2 (the default), USR1 or HUP, or '"
-							+ NO_SIGNAL + "'");
+							+ NO_SIGNAL_VALUE + "'");
 		}
 		try {
 			new Signal(name);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.signal", this.signal,
-					"not a signal this platform knows; use USR2 (the default), USR1 or HUP, or '" + NO_SIGNAL + "'");
+					"not a signal this platform knows; use USR2 (the default), USR1 or HUP, or '" + NO_SIGNAL_VALUE + "'");
 		}
 	}
 

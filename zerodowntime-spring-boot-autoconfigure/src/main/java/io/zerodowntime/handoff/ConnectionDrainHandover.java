@@ -1,6 +1,5 @@
 package io.zerodowntime.handoff;
 
-import java.io.IOException;
 import java.time.Duration;
 
 import io.zerodowntime.reload.Handover;
@@ -103,12 +102,7 @@ public class ConnectionDrainHandover implements Handover {
 				+ " while this generation was still draining; this generation accepts again and keeps serving";
 		logger.error(reason);
 		if (this.pidFile != null) {
-			try {
-				this.pidFile.write(ProcessHandle.current().pid());
-			}
-			catch (IOException ex) {
-				logger.error("Could not write PID file " + this.pidFile.getPath() + ": " + ex);
-			}
+			this.pidFile.writeOrLogFailure(ProcessHandle.current().pid());
 		}
 		return reason;
 	}

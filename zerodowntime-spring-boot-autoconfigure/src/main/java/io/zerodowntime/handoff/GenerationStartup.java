@@ -131,15 +131,8 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 	}
 
 	private void writePidFile(Generation generation) {
-		if (this.pidFile == null) {
-			return;
-		}
-		try {
-			this.pidFile.write(generation.pid());
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.error("Could not write PID file " + this.pidFile.getPath() + " (zerodowntime.pid-file): " + ex
-					+ "; the service is not affected");
+		if (this.pidFile != null) {
+			this.pidFile.writeOrLogFailure(generation.pid());
 		}
 	}
 

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * A PID file that is replaced atomically (temporary file in the same directory, then
  * rename), so that a reader never sees it empty or half-written during a handover.
@@ -14,6 +17,8 @@ import java.nio.file.StandardCopyOption;
  * @author zerodowntime
  */
 public final class PidFile {
+
+	private static final Log logger = LogFactory.getLog(PidFile.class);
 
 	private final Path path;
 
@@ -40,6 +45,21 @@ public final class PidFile {
 		}
 		finally {
 			Files.deleteIfExists(temporary);
+		}
+	}
+
+	/**
+	 * Write the pid; a failure is logged and changes nothing else, because the service
+	 * must not suffer from its PID file.
+	 * @param pid the pid
+	 */
+	public void writeOrLogFailure(long pid) {
+		try {
+			write(pid);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not write PID file " + this.path + " (zerodowntime.pid-file): " + ex
+					+ "; the service is not affected");
 		}
 	}
 

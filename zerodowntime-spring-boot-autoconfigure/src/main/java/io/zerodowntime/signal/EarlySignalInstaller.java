@@ -1,7 +1,5 @@
 package io.zerodowntime.signal;
 
-import java.util.Locale;
-
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
@@ -22,11 +20,10 @@ public class EarlySignalInstaller implements ApplicationListener<ApplicationEnvi
 		if (!environment.getProperty("zerodowntime.enabled", Boolean.class, false)) {
 			return;
 		}
-		String name = environment.getProperty("zerodowntime.signal", "USR2").trim().toUpperCase(Locale.ROOT);
-		if (name.isEmpty() || name.equals("NONE")) {
+		String name = ReloadSignal.nameOf(environment.getProperty("zerodowntime.signal", "USR2"));
+		if (name == null) {
 			return;
 		}
-		name = name.startsWith("SIG") ? name.substring(3) : name;
 		try {
 			ReloadSignal.install(name);
 		}

@@ -1,5 +1,6 @@
 package io.zerodowntime.signal;
 
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -18,6 +19,11 @@ import sun.misc.Signal;
  * @author zerodowntime
  */
 public final class ReloadSignal {
+
+	/**
+	 * The {@code zerodowntime.signal} value (in any case) that turns signal handling off.
+	 */
+	public static final String NO_SIGNAL = "NONE";
 
 	private static final Log logger = LogFactory.getLog(ReloadSignal.class);
 
@@ -58,13 +64,17 @@ public final class ReloadSignal {
 	}
 
 	/**
-	 * Return the name of the installed signal.
-	 * @return the signal name, or {@code null} if none is installed
+	 * Return the signal name a {@code zerodowntime.signal} value designates, without
+	 * {@code SIG}, upper case.
+	 * @param configured the configured value ({@code USR2}, {@code sigusr2}, {@code none}...)
+	 * @return the signal name, or {@code null} when the value turns signal handling off
 	 */
-	public static @Nullable String installedSignal() {
-		synchronized (monitor) {
-			return installed;
+	public static @Nullable String nameOf(String configured) {
+		String name = configured.trim().toUpperCase(Locale.ROOT);
+		if (name.isEmpty() || name.equals(NO_SIGNAL)) {
+			return null;
 		}
+		return name.startsWith("SIG") ? name.substring(3) : name;
 	}
 
 }

@@ -78,14 +78,6 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Return whether this endpoint waits for {@link #openListener()}.
-	 * @return whether the endpoint is gated
-	 */
-	public boolean isGated() {
-		return this.gated;
-	}
-
-	/**
 	 * Return whether the listener was inherited from the parent on descriptor 0.
 	 * @return whether the listener is inherited
 	 */
