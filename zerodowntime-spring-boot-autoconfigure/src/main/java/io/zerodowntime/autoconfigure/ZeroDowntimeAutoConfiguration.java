@@ -1,5 +1,8 @@
 package io.zerodowntime.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.zerodowntime.actuate.ActuatorHealthProbe;
 import io.zerodowntime.handoff.ConnectionDrainHandover;
 import io.zerodowntime.handoff.GenerationStartup;
@@ -10,6 +13,7 @@ import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.InheritingChildLauncher;
 import io.zerodowntime.reload.PidFile;
+import io.zerodowntime.reload.PreflightCheck;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
 import io.zerodowntime.tomcat.HandoffConnectors;
@@ -109,8 +113,15 @@ public final class ZeroDowntimeAutoConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean
 	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
-			ConnectionDrainHandover handover) {
-		return new Reloader(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher, handover);
+			ConnectionDrainHandover handover, ObjectProvider<PidFile> pidFile,
+			ObjectProvider<PreflightCheck> preflightChecks) {
+		List<PreflightCheck> checks = new ArrayList<>();
+		// the next generation writes the PID file when it takes over: a reload that could
+		// not record its pid is refused up front
+		pidFile.ifAvailable((file) -> checks.add(file::checkWritable));
+		preflightChecks.orderedStream().forEach(checks::add);
+		return new Reloader(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher, handover,
+				checks);
 	}
 
 	@Bean

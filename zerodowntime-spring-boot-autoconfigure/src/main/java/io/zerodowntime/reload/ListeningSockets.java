@@ -53,11 +53,13 @@ public final class ListeningSockets {
 
 	Set<String> listeningInodes(int port) throws IOException {
 		Set<String> inodes = new HashSet<>();
+		boolean anyTableRead = false;
 		for (String table : List.of("net/tcp", "net/tcp6")) {
 			Path path = this.proc.resolve(table);
 			if (!Files.isReadable(path)) {
 				continue;
 			}
+			anyTableRead = true;
 			for (String line : Files.readAllLines(path)) {
 				String[] fields = line.trim().split("\\s+");
 				if (fields.length < 10 || !fields[3].equals(LISTEN_STATE)) {
@@ -70,6 +72,10 @@ public final class ListeningSockets {
 					inodes.add(fields[9]);
 				}
 			}
+		}
+		if (!anyTableRead) {
+			throw new IOException("neither " + this.proc.resolve("net/tcp") + " nor " + this.proc.resolve("net/tcp6")
+					+ " can be read, so the listening socket cannot be found");
 		}
 		return inodes;
 	}

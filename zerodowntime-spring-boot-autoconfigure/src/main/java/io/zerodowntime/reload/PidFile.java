@@ -32,8 +32,7 @@ public final class PidFile {
 	 * @throws IOException if the file cannot be written
 	 */
 	public void write(long pid) throws IOException {
-		Path directory = this.path.getParent();
-		Path temporary = directory.resolve("." + this.path.getFileName() + "." + pid + ".tmp");
+		Path temporary = temporaryFile(pid);
 		try {
 			Files.writeString(temporary, pid + "\n", StandardCharsets.US_ASCII);
 			try {
@@ -61,6 +60,27 @@ public final class PidFile {
 			logger.error("Could not write PID file " + this.path + " (zerodowntime.pid-file): " + ex
 					+ "; the service is not affected");
 		}
+	}
+
+	/**
+	 * Check that the file can be replaced now, as the next generation will do when it
+	 * takes over.
+	 * @throws ReloadRefusedException if it cannot
+	 */
+	public void checkWritable() {
+		Path probe = temporaryFile(ProcessHandle.current().pid());
+		try {
+			Files.writeString(probe, "", StandardCharsets.US_ASCII);
+			Files.delete(probe);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new ReloadRefusedException(
+					"the PID file " + this.path + " (zerodowntime.pid-file) cannot be written: " + ex);
+		}
+	}
+
+	private Path temporaryFile(long pid) {
+		return this.path.getParent().resolve("." + this.path.getFileName() + "." + pid + ".tmp");
 	}
 
 	/**

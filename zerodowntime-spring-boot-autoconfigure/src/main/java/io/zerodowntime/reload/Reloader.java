@@ -3,6 +3,7 @@ package io.zerodowntime.reload;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,8 @@ public class Reloader {
 
 	private final Handover handover;
 
+	private final List<PreflightCheck> preflightChecks;
+
 	private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "zerodowntime-reload");
 		thread.setDaemon(true);
@@ -62,13 +65,23 @@ public class Reloader {
 
 	private @Nullable String notReadyReason = "the application has not finished starting";
 
+	/**
+	 * Create a new instance.
+	 * @param generation this process's generation
+	 * @param handoffMode how listeners are shared
+	 * @param startupTimeout how long a child may take to become healthy
+	 * @param launcher starts the child
+	 * @param handover hands over to a child that serves
+	 * @param preflightChecks checks that must pass before a child is spawned
+	 */
 	public Reloader(Generation generation, HandoffMode handoffMode, Duration startupTimeout, ChildLauncher launcher,
-			Handover handover) {
+			Handover handover, List<PreflightCheck> preflightChecks) {
 		this.generation = generation;
 		this.handoffMode = handoffMode;
 		this.startupTimeout = startupTimeout;
 		this.launcher = launcher;
 		this.handover = handover;
+		this.preflightChecks = List.copyOf(preflightChecks);
 	}
 
 	/**
@@ -128,15 +141,18 @@ public class Reloader {
 					ReloadOutcome.IN_PROGRESS, null, null, Instant.now(), null, null);
 			try {
 				reexec.preflight(this.mainClassName);
+				this.preflightChecks.forEach(PreflightCheck::check);
 			}
 			catch (ReloadRefusedException ex) {
-				this.lastReload = report.ended(ReloadOutcome.FAILED, "pre-flight check failed: " + ex.getMessage());
-				this.state = ReloadState.FAILED;
-				logger.error("Reload " + report.id() + " (" + trigger + ") refused, no child started: "
-						+ this.lastReload.reason() + "; generation " + this.generation.number() + " keeps serving");
-				throw new ReloadRefusedException(this.lastReload.reason());
+				throw refuse(report, "pre-flight check failed: " + ex.getMessage());
 			}
-			ControlServer control = openControl();
+			ControlServer control;
+			try {
+				control = ControlServer.open();
+			}
+			catch (IOException | RuntimeException ex) {
+				throw refuse(report, "the control channel cannot be created: " + ex);
+			}
 			Process child;
 			try {
 				child = this.launcher.launch(reexec,
@@ -144,10 +160,7 @@ public class Reloader {
 			}
 			catch (IOException ex) {
 				control.close();
-				this.lastReload = report.ended(ReloadOutcome.FAILED, "the child could not be started: " + ex);
-				this.state = ReloadState.FAILED;
-				logger.error("Reload " + report.id() + " failed: " + this.lastReload.reason());
-				throw new ReloadRefusedException(this.lastReload.reason());
+				throw refuse(report, "the child could not be started: " + ex);
 			}
 			control.expect(child.pid());
 			this.lastReload = report.withChild(child.pid());
@@ -160,13 +173,16 @@ public class Reloader {
 		}
 	}
 
-	private ControlServer openControl() {
-		try {
-			return ControlServer.open();
-		}
-		catch (IOException | RuntimeException ex) {
-			throw new ReloadRefusedException("the control channel cannot be created: " + ex);
-		}
+	/**
+	 * Record a reload that could not start (nothing was spawned) and return the exception
+	 * that tells the caller why.
+	 */
+	private ReloadRefusedException refuse(ReloadReport report, String reason) {
+		this.lastReload = report.ended(ReloadOutcome.FAILED, reason);
+		this.state = ReloadState.FAILED;
+		logger.error("Reload " + report.id() + " (" + report.trigger() + ") refused, no child started: " + reason
+				+ "; generation " + this.generation.number() + " keeps serving");
+		return new ReloadRefusedException(reason);
 	}
 
 	private String conflictMessage() {

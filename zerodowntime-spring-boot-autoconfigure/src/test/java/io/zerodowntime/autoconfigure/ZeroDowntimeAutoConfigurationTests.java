@@ -2,6 +2,7 @@ package io.zerodowntime.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.zerodowntime.actuate.ActuatorHealthProbe;
 import io.zerodowntime.actuate.ReloadEndpoint;
@@ -259,7 +260,7 @@ class ZeroDowntimeAutoConfigurationTests {
 		@Bean
 		Reloader userReloader() {
 			return new Reloader(Generation.current(), HandoffMode.REUSEPORT, Duration.ofSeconds(5), new ChildLauncher(),
-					(report, child) -> null);
+					(report, child) -> null, List.of());
 		}
 
 		@Bean

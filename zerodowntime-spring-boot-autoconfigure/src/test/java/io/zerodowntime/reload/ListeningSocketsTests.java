@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
  * Tests for {@link ListeningSockets}.
@@ -35,6 +37,13 @@ class ListeningSocketsTests {
 			port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
 		}
 		assertThat(new ListeningSockets().findDescriptor(port)).isEmpty();
+	}
+
+	@Test
+	void unreadableSocketTablesAreAnErrorNotAnAbsentListener(@TempDir Path proc) {
+		assertThatIOException().isThrownBy(() -> new ListeningSockets(proc).findDescriptor(8080))
+			.withMessageContaining(proc.resolve("net/tcp").toString())
+			.withMessageContaining("can be read, so the listening socket cannot be found");
 	}
 
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
@@ -33,6 +34,23 @@ class PidFileTests {
 	void unwritableDirectoryFails() {
 		PidFile pidFile = new PidFile(this.temp.resolve("missing/app.pid"));
 		assertThatIOException().isThrownBy(() -> pidFile.write(1));
+	}
+
+	@Test
+	void checkWritableRefusesWithThePropertyWhenTheDirectoryIsNotADirectory() throws IOException {
+		Files.writeString(this.temp.resolve("run"), "a file where a directory should be");
+		PidFile pidFile = new PidFile(this.temp.resolve("run/app.pid"));
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(pidFile::checkWritable)
+			.withMessageContaining("zerodowntime.pid-file")
+			.withMessageContaining(this.temp.resolve("run/app.pid").toString());
+	}
+
+	@Test
+	void checkWritableLeavesNothingBehind() throws IOException {
+		new PidFile(this.temp.resolve("app.pid")).checkWritable();
+		try (var files = Files.list(this.temp)) {
+			assertThat(files).isEmpty();
+		}
 	}
 
 }

@@ -113,6 +113,22 @@ class ReloaderTests {
 	}
 
 	@Test
+	void failedPreflightCheckRefusesWithItsReasonAndStartsNoChild() {
+		PreflightCheck full = () -> {
+			throw new ReloadRefusedException("the disk is full");
+		};
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30), List.of(full)));
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
+			.withMessage("pre-flight check failed: the disk is full");
+		ReloadStatus status = reloader.status();
+		assertThat(this.child).as("spawned child").isNull();
+		assertThat(status.state()).isEqualTo(ReloadState.FAILED);
+		assertThat(status.lastReload().childPid()).isNull();
+		assertThat(status.lastReload().reason()).isEqualTo("pre-flight check failed: the disk is full");
+		assertThat(status.rejectedTriggers()).isOne();
+	}
+
+	@Test
 	void rejectedTriggersAreCounted() {
 		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
 		reloader.trigger("first");
@@ -129,6 +145,10 @@ class ReloaderTests {
 	}
 
 	private Reloader reloader(String shellScript, Duration startupTimeout) {
+		return reloader(shellScript, startupTimeout, List.of());
+	}
+
+	private Reloader reloader(String shellScript, Duration startupTimeout, List<PreflightCheck> preflightChecks) {
 		ChildLauncher launcher = new ChildLauncher() {
 
 			@Override
@@ -145,7 +165,7 @@ class ReloaderTests {
 			this.controlSocketAtHandover = Files.exists(this.controlSocket);
 			this.handedOver.set(report);
 			return this.resumeReason;
-		});
+		}, preflightChecks);
 	}
 
 	private static ReloadStatus awaitState(Reloader reloader, ReloadState state) throws InterruptedException {
