@@ -37,6 +37,10 @@ final class SampleProcesses implements AutoCloseable {
 
 	private final List<Process> started = new ArrayList<>();
 
+	private List<String> launchPrefix = List.of();
+
+	private List<String> jvmOptions = List.of();
+
 	SampleProcesses(Path directory, TestNetwork network) throws IOException {
 		this.directory = directory;
 		this.jar = directory.resolve("app.jar");
@@ -55,12 +59,26 @@ final class SampleProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Start generation 0 under a command prefix (say, in a mount namespace of its own) and
+	 * with extra JVM options. Later generations re-execute only the {@code java} command
+	 * line, so they keep the options and whatever the prefix set up for the process tree.
+	 * @param prefix the command prefix
+	 * @param jvmOptions the extra JVM options
+	 */
+	void launchWith(List<String> prefix, List<String> jvmOptions) {
+		this.launchPrefix = List.copyOf(prefix);
+		this.jvmOptions = List.copyOf(jvmOptions);
+	}
+
+	/**
 	 * Start generation 0 with the given program arguments; its output (and that of every
 	 * later generation, which inherit it) goes to {@link #log()}.
 	 */
 	Process start(String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-				"-D" + this.marker + "=1", "-jar", this.jar.toString()));
+		List<String> command = new ArrayList<>(this.launchPrefix);
+		command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + this.marker + "=1"));
+		command.addAll(this.jvmOptions);
+		command.addAll(List.of("-jar", this.jar.toString()));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(this.network.wrap(command)).directory(this.directory.toFile())
 			.redirectErrorStream(true)

@@ -31,10 +31,14 @@ final class ServiceUnderTest {
 	private final Path pidFile;
 
 	ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port) {
+		this(network, processes, port, processes.directory().resolve("app.pid"));
+	}
+
+	ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port, Path pidFile) {
 		this.network = network;
 		this.processes = processes;
 		this.port = port;
-		this.pidFile = processes.directory().resolve("app.pid");
+		this.pidFile = pidFile;
 	}
 
 	int port() {
