@@ -1,0 +1,208 @@
+package io.zerodowntime.sample;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.zerodowntime.sample.LoadGenerator.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A hundred chained reloads (signal and endpoint in turn) under load from 20
+ * new-connection and 20 keep-alive clients: no request fails, and nothing accumulates from
+ * one generation to the next. Each generation is a new process, so what could pile up is
+ * what it inherits or leaves behind: descriptors, environment, command line, files in
+ * the temporary directory, child processes. Each is compared between the first and the
+ * last generations.
+ */
+class HundredReloadsIT {
+
+	private static final int RELOADS = 100;
+
+	private static final int CLIENTS = 20;
+
+	private static final int COMPARED = 10;
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void hundredChainedReloadsLoseNothingAndLeaveNothingBehind() throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		Path tmp = Files.createDirectory(this.temp.resolve("tmp"));
+		List<GenerationSample> samples = new ArrayList<>();
+		List<ServiceUnderTest.Handover> handovers = new ArrayList<>();
+		try (TestNetwork network = handoff.network(); SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			processes.launchWith(List.of(), List.of("-Djava.io.tmpdir=" + tmp));
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			long pid = service.start(handoff.argument(), "--zerodowntime.drain-timeout=30s");
+			LoadGenerator fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, network.threads(),
+					Duration.ofMillis(5));
+			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, network.threads(),
+					Duration.ofMillis(5));
+			try {
+				ChainedReloadIT.awaitSuccesses(fresh, 200);
+				for (int reload = 1; reload <= RELOADS; reload++) {
+					ServiceUnderTest.Handover handover = (reload % 2 == 0) ? reloadByEndpoint(service, pid)
+							: service.reloadBySignal(pid);
+					handovers.add(handover);
+					pid = handover.newPid();
+					ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 100);
+					ChainedReloadIT.awaitSuccesses(keepAlive, keepAlive.successes() + 100);
+					GenerationSample sample = GenerationSample.of(reload, pid, tmp);
+					samples.add(sample);
+					if (reload % 10 == 0 || reload == 1) {
+						System.out.println("[hundred] " + sample + "; " + handover + "; requests "
+								+ (fresh.successes() + keepAlive.successes()) + ", failed "
+								+ (fresh.failures().size() + keepAlive.failures().size()));
+					}
+				}
+			}
+			finally {
+				fresh.close();
+				keepAlive.close();
+			}
+			System.out.println("[hundred] " + RELOADS + " reloads, " + (fresh.successes() + keepAlive.successes())
+					+ " requests, failed: " + fresh.failures().size() + " + " + keepAlive.failures().size()
+					+ "; trigger to new pid serving, median " + median(handovers.stream()
+						.map((handover) -> handover.triggerToNewPidServing().toMillis())
+						.toList()) + " ms");
+			assertThat(fresh.failures()).as("failed new-connection requests").isEmpty();
+			assertThat(keepAlive.failures()).as("failed keep-alive requests").isEmpty();
+			assertThat(processes.livePids()).as("processes left").containsExactly(pid);
+			assertThat(childrenOf(pid)).as("children (zombies included) of the last generation").isEmpty();
+			assertFlat(samples);
+		}
+	}
+
+	private ServiceUnderTest.Handover reloadByEndpoint(ServiceUnderTest service, long pid) throws Exception {
+		long triggeredAt = System.nanoTime();
+		HttpExchange.Response accepted = service.post("/actuator/reload");
+		assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+		return service.awaitHandover(pid, triggeredAt);
+	}
+
+	private static void assertFlat(List<GenerationSample> samples) {
+		List<GenerationSample> first = samples.subList(0, COMPARED);
+		List<GenerationSample> last = samples.subList(samples.size() - COMPARED, samples.size());
+		// descriptors other than sockets are the same in every fresh JVM, give or take a
+		// lazily opened jar; one inherited per generation would add a hundred
+		assertThat(max(last, GenerationSample::otherDescriptors)).as("non-socket descriptors, last vs first generations")
+			.isLessThanOrEqualTo(max(first, GenerationSample::otherDescriptors) + 3);
+		// sockets and threads follow the load (one socket per open connection), so
+		// compare medians with room for the 40 clients' connections
+		assertThat(median(last.stream().map(GenerationSample::descriptors).toList()))
+			.as("descriptors, median of the last vs the first generations")
+			.isLessThanOrEqualTo(median(first.stream().map(GenerationSample::descriptors).toList()) + 2 * CLIENTS);
+		assertThat(median(last.stream().map(GenerationSample::threads).toList()))
+			.as("threads, median of the last vs the first generations")
+			.isLessThanOrEqualTo(median(first.stream().map(GenerationSample::threads).toList()) * 11 / 10 + 5);
+		assertThat(samples).extracting(GenerationSample::commandLine)
+			.as("command line of every generation")
+			.containsOnly(samples.get(0).commandLine());
+		assertThat(samples).extracting(GenerationSample::environmentNames)
+			.as("environment variable names of every generation")
+			.containsOnly(samples.get(0).environmentNames());
+		assertThat(samples.get(samples.size() - 1).temporaryFiles())
+			.as("entries in the temporary directory after the last vs the first generation")
+			.isLessThanOrEqualTo(samples.get(0).temporaryFiles());
+	}
+
+	private static long max(List<GenerationSample> samples, java.util.function.ToLongFunction<GenerationSample> value) {
+		return samples.stream().mapToLong(value).max().orElseThrow();
+	}
+
+	private static long median(List<Long> values) {
+		List<Long> sorted = values.stream().sorted().toList();
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static List<Long> childrenOf(long pid) throws IOException {
+		List<Long> children = new ArrayList<>();
+		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+			for (Path entry : entries.toList()) {
+				try {
+					String stat = Files.readString(entry.resolve("stat"));
+					String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					if (Long.parseLong(afterName[1]) == pid) {
+						children.add(Long.parseLong(entry.getFileName().toString()));
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// not a process, or gone
+				}
+			}
+		}
+		return children;
+	}
+
+	/**
+	 * What one generation holds once it serves under load.
+	 */
+	record GenerationSample(int generation, long pid, long descriptors, long otherDescriptors, long threads,
+			String commandLine, Set<String> environmentNames, long temporaryFiles) {
+
+		static GenerationSample of(int generation, long pid, Path temporaryDirectory) throws IOException {
+			Path proc = Path.of("/proc", Long.toString(pid));
+			long descriptors = 0;
+			long otherDescriptors = 0;
+			try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+				for (Path fd : fds.toList()) {
+					descriptors++;
+					if (!linkTarget(fd).startsWith("socket:")) {
+						otherDescriptors++;
+					}
+				}
+			}
+			long threads = Files.readAllLines(proc.resolve("status"))
+				.stream()
+				.filter((line) -> line.startsWith("Threads:"))
+				.mapToLong((line) -> Long.parseLong(line.substring(8).trim()))
+				.findFirst()
+				.orElseThrow();
+			String commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+				.replace('\0', ' ');
+			Set<String> environmentNames = Arrays
+				.stream(new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8).split("\0"))
+				.map((entry) -> entry.substring(0, Math.max(0, entry.indexOf('='))))
+				.collect(Collectors.toCollection(TreeSet::new));
+			long temporaryFiles;
+			try (Stream<Path> entries = Files.list(temporaryDirectory)) {
+				temporaryFiles = entries.count();
+			}
+			return new GenerationSample(generation, pid, descriptors, otherDescriptors, threads, commandLine,
+					environmentNames, temporaryFiles);
+		}
+
+		private static String linkTarget(Path fd) {
+			try {
+				return Files.readSymbolicLink(fd).toString();
+			}
+			catch (IOException ex) {
+				return "";
+			}
+		}
+
+		@Override
+		public String toString() {
+			return "generation " + this.generation + " pid " + this.pid + ": " + this.descriptors + " fds ("
+					+ this.otherDescriptors + " not sockets), " + this.threads + " threads, " + this.temporaryFiles
+					+ " entries in java.io.tmpdir";
+		}
+
+	}
+
+}
