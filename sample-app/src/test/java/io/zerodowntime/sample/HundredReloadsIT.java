@@ -50,9 +50,9 @@ class HundredReloadsIT {
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			long pid = service.start(handoff.argument(), "--zerodowntime.drain-timeout=30s");
 			LoadGenerator fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, network.threads(),
-					Duration.ofMillis(5));
+					Duration.ofMillis(10));
 			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, network.threads(),
-					Duration.ofMillis(5));
+					Duration.ofMillis(10));
 			try {
 				ChainedReloadIT.awaitSuccesses(fresh, 200);
 				for (int reload = 1; reload <= RELOADS; reload++) {
