@@ -35,7 +35,7 @@ class FaultToleranceIT {
 
 	private static final Pattern REASON = Pattern.compile("\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-	private static final Pattern REJECTED = Pattern.compile("\"rejectedTriggers\":(\\d+)");
+	private static final Pattern REJECTED = Pattern.compile("\"rejected\":(\\d+)");
 
 	@TempDir
 	Path temp;

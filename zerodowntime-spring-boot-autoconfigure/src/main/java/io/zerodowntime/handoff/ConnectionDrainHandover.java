@@ -10,7 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -66,27 +65,8 @@ public class ConnectionDrainHandover implements Handover {
 			logger.info("Drained all connections in " + Duration.ofNanos(System.nanoTime() - start).toMillis()
 					+ " ms; exiting");
 		}
-		closeAndExit();
+		ContextExit.closeAndExit(this.context, this.exit, 0);
 		return null;
-	}
-
-	/**
-	 * Close the context and exit on a thread that keeps the JVM alive meanwhile: the
-	 * reload thread is a daemon, and once Tomcat's last non-daemon thread stops, the JVM
-	 * would start shutting down half-way through the close, and its shutdown hook would
-	 * interrupt the close, so that destroy callbacks and Tomcat's cleanup of its temporary
-	 * directories never ran.
-	 */
-	private void closeAndExit() {
-		Thread closing = new Thread(() -> this.exit.exit(SpringApplication.exit(this.context)), "zerodowntime-exit");
-		closing.setDaemon(false);
-		closing.start();
-		try {
-			closing.join();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**

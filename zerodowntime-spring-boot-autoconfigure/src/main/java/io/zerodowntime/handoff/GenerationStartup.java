@@ -126,8 +126,7 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 	}
 
 	private void stop(ConfigurableApplicationContext context, int code) {
-		SpringApplication.exit(context, () -> code);
-		this.exit.exit(code);
+		ContextExit.closeAndExit(context, this.exit, code);
 	}
 
 	private void writePidFile(Generation generation) {

@@ -1,6 +1,7 @@
 package io.zerodowntime.reload;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -18,10 +19,14 @@ import org.jspecify.annotations.Nullable;
  * @param controlSocket the parent's control socket, or {@code null} for generation 0
  * @param token the secret that authenticates this process to its parent, or
  * {@code null} for generation 0
+ * @param reloadStartedAt when the reload that started this process was triggered, or
+ * {@code null}
+ * @param inheritedCounts the parent's reload counts when it started this process
  * @author zerodowntime
  */
 public record Generation(int number, long pid, @Nullable Long parentPid, @Nullable String reloadId,
-		@Nullable Path controlSocket, @Nullable String token) {
+		@Nullable Path controlSocket, @Nullable String token, @Nullable Instant reloadStartedAt,
+		ReloadCounts inheritedCounts) {
 
 	static final String GENERATION_VARIABLE = "ZERODOWNTIME_GENERATION";
 
@@ -32,6 +37,10 @@ public record Generation(int number, long pid, @Nullable Long parentPid, @Nullab
 	static final String CONTROL_SOCKET_VARIABLE = "ZERODOWNTIME_CONTROL_SOCKET";
 
 	static final String TOKEN_VARIABLE = "ZERODOWNTIME_TOKEN";
+
+	static final String RELOAD_STARTED_VARIABLE = "ZERODOWNTIME_RELOAD_STARTED";
+
+	static final String RELOAD_COUNTS_VARIABLE = "ZERODOWNTIME_RELOADS";
 
 	/**
 	 * Return the generation of the current process, read from its environment.
@@ -45,12 +54,15 @@ public record Generation(int number, long pid, @Nullable Long parentPid, @Nullab
 		String socket = environment.get(CONTROL_SOCKET_VARIABLE);
 		String token = environment.get(TOKEN_VARIABLE);
 		if (socket == null || socket.isEmpty() || token == null || token.isEmpty()) {
-			return new Generation(0, pid, null, null, null, null);
+			return new Generation(0, pid, null, null, null, null, null, ReloadCounts.NONE);
 		}
 		int number = Integer.parseInt(environment.getOrDefault(GENERATION_VARIABLE, "1"));
 		String parent = environment.get(PARENT_PID_VARIABLE);
+		String started = environment.get(RELOAD_STARTED_VARIABLE);
 		return new Generation(number, pid, (parent != null) ? Long.valueOf(parent) : null,
-				environment.get(RELOAD_ID_VARIABLE), Path.of(socket), token);
+				environment.get(RELOAD_ID_VARIABLE), Path.of(socket), token,
+				(started != null) ? Instant.ofEpochMilli(Long.parseLong(started)) : null,
+				ReloadCounts.decode(environment.get(RELOAD_COUNTS_VARIABLE)));
 	}
 
 	/**
@@ -64,14 +76,16 @@ public record Generation(int number, long pid, @Nullable Long parentPid, @Nullab
 
 	/**
 	 * Return the environment entries that make a spawned process the next generation.
-	 * @param reloadId the id of the reload
+	 * @param reload the reload
 	 * @param socket the control socket the child reports to
 	 * @param token the secret the child must present
+	 * @param counts this generation's reload counts
 	 * @return the environment entries for the child
 	 */
-	Map<String, String> childEnvironment(String reloadId, Path socket, String token) {
-		return Map.of(GENERATION_VARIABLE, Integer.toString(this.number + 1), PARENT_PID_VARIABLE,
-				Long.toString(this.pid), RELOAD_ID_VARIABLE, reloadId, CONTROL_SOCKET_VARIABLE, socket.toString(),
+	Map<String, String> childEnvironment(ReloadReport reload, Path socket, String token, ReloadCounts counts) {
+		return Map.of(RELOAD_COUNTS_VARIABLE, counts.encode(), GENERATION_VARIABLE, Integer.toString(this.number + 1), PARENT_PID_VARIABLE,
+				Long.toString(this.pid), RELOAD_ID_VARIABLE, reload.id(), RELOAD_STARTED_VARIABLE,
+				Long.toString(reload.startedAt().toEpochMilli()), CONTROL_SOCKET_VARIABLE, socket.toString(),
 				TOKEN_VARIABLE, token);
 	}
 

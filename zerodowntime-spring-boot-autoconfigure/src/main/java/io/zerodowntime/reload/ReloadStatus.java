@@ -11,12 +11,12 @@ import org.jspecify.annotations.Nullable;
  * @param generation this process's generation number
  * @param parentPid the pid of the generation that started this one, or {@code null}
  * @param startedBy the id of the reload that started this process, or {@code null}
- * @param rejectedTriggers how many triggers this process refused (a reload already
- * running, or one that could not start)
+ * @param reloads the service's reloads by outcome, counted along the chain of
+ * generations
  * @param lastReload the last reload this process ran, or {@code null}
  * @author zerodowntime
  */
 public record ReloadStatus(ReloadState state, HandoffMode handoff, long pid, int generation, @Nullable Long parentPid,
-		@Nullable String startedBy, long rejectedTriggers, @Nullable ReloadReport lastReload) {
+		@Nullable String startedBy, ReloadCounts reloads, @Nullable ReloadReport lastReload) {
 
 }

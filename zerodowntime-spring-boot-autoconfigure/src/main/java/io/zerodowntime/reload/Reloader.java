@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -53,7 +53,9 @@ public class Reloader {
 
 	private final Object monitor = new Object();
 
-	private final AtomicLong rejectedTriggers = new AtomicLong();
+	private ReloadCounts counts;
+
+	private final List<ReloadListener> listeners = new CopyOnWriteArrayList<>();
 
 	private ReloadState state = ReloadState.IDLE;
 
@@ -82,32 +84,59 @@ public class Reloader {
 		this.launcher = launcher;
 		this.handover = handover;
 		this.preflightChecks = List.copyOf(preflightChecks);
+		// a generation started by a reload exists (and counts) only if that reload succeeds
+		this.counts = generation.isChild() ? generation.inheritedCounts().withSucceeded()
+				: generation.inheritedCounts();
 	}
 
 	/**
-	 * Allow reloads: this generation serves and knows how it was started.
+	 * Add a listener.
+	 * @param listener the listener
+	 */
+	public void addListener(ReloadListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * This generation serves: allow reloads if it knows how it was started and can be
+	 * replaced.
 	 * @param mainClass the application's main class, or {@code null} if unknown
 	 */
 	public void serving(@Nullable Class<?> mainClass) {
 		String mainClassName = (mainClass != null) ? mainClass.getName() : null;
+		ReexecCommand command;
 		try {
-			serving(ReexecCommand.ofCurrentProcess(mainClass), mainClassName);
+			command = ReexecCommand.ofCurrentProcess(mainClass);
 		}
 		catch (ReloadRefusedException ex) {
-			synchronized (this.monitor) {
-				this.notReadyReason = "this process cannot be re-executed: " + ex.getMessage();
-			}
-			logger.warn("Zero-downtime reloads are unavailable: " + this.notReadyReason);
+			unavailable("this process cannot be re-executed: " + ex.getMessage());
+			return;
 		}
+		serving(command, mainClassName);
 	}
 
 	void serving(ReexecCommand command, @Nullable String mainClassName) {
+		if (this.generation.pid() == 1) {
+			unavailable("this process is PID 1, the init process of its container, and the container would stop "
+					+ "when it hands over and exits; roll out new versions with the orchestrator's rolling update "
+					+ "instead");
+			return;
+		}
 		synchronized (this.monitor) {
 			this.command = command;
 			this.mainClassName = mainClassName;
 			this.notReadyReason = null;
 		}
 		logger.debug("Reloads will run: " + command);
+		this.listeners.forEach((listener) -> listener.serving(this.generation));
+	}
+
+	private void unavailable(String reason) {
+		synchronized (this.monitor) {
+			this.notReadyReason = reason;
+		}
+		logger.warn("Zero-downtime reloads are unavailable: " + reason);
+		this.listeners.forEach((listener) -> listener.serving(this.generation));
 	}
 
 	/**
@@ -122,7 +151,10 @@ public class Reloader {
 			return start(trigger);
 		}
 		catch (ReloadConflictException | ReloadRefusedException ex) {
-			this.rejectedTriggers.incrementAndGet();
+			synchronized (this.monitor) {
+				this.counts = this.counts.withRejected();
+			}
+			this.listeners.forEach((listener) -> listener.rejected(trigger, ex.getMessage()));
 			throw ex;
 		}
 	}
@@ -156,7 +188,8 @@ public class Reloader {
 			Process child;
 			try {
 				child = this.launcher.launch(reexec,
-						this.generation.childEnvironment(report.id(), control.getSocket(), control.getToken()));
+						this.generation.childEnvironment(report, control.getSocket(), control.getToken(),
+								this.counts));
 			}
 			catch (IOException ex) {
 				control.close();
@@ -168,6 +201,9 @@ public class Reloader {
 			logger.info("Reload " + report.id() + " (" + trigger + "): started child pid " + child.pid()
 					+ " as generation " + (this.generation.number() + 1) + "; waiting up to " + this.startupTimeout
 					+ " for it to become healthy");
+			ReloadReport started = this.lastReload;
+			// before the reload thread runs, so that listeners see started before the end
+			this.listeners.forEach((listener) -> listener.started(started));
 			this.executor.execute(() -> run(child, control));
 			return new ReloadTicket(report.id(), child.pid());
 		}
@@ -204,7 +240,13 @@ public class Reloader {
 		// which normally ends this process
 		String resumed = this.handover.handOver(succeeded, child);
 		if (resumed != null) {
-			update(ReloadState.FAILED, succeeded.ended(ReloadOutcome.FAILED, resumed));
+			ReloadReport failed = succeeded.ended(ReloadOutcome.FAILED, resumed);
+			update(ReloadState.FAILED, failed);
+			synchronized (this.monitor) {
+				// the success counted at the handover stands: the child did take over
+				this.counts = this.counts.withFailed();
+			}
+			this.listeners.forEach((listener) -> listener.failed(failed));
 		}
 	}
 
@@ -227,8 +269,12 @@ public class Reloader {
 			}
 			ReloadReport succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
 			update(ReloadState.DRAINING, succeeded);
+			synchronized (this.monitor) {
+				this.counts = this.counts.withSucceeded();
+			}
 			logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
 					+ child.pid() + " serves as generation " + (this.generation.number() + 1));
+			this.listeners.forEach((listener) -> listener.succeeded(succeeded));
 			return succeeded;
 		}
 		catch (ReloadFailedException ex) {
@@ -281,7 +327,12 @@ public class Reloader {
 	private void rollBack(Process child, String reason) {
 		logger.error("Reload " + current().id() + " failed, rolling back: " + reason);
 		stop(child);
-		update(ReloadState.FAILED, current().ended(ReloadOutcome.FAILED, reason));
+		ReloadReport failed = current().ended(ReloadOutcome.FAILED, reason);
+		update(ReloadState.FAILED, failed);
+		synchronized (this.monitor) {
+			this.counts = this.counts.withFailed();
+		}
+		this.listeners.forEach((listener) -> listener.failed(failed));
 		logger.info("Reload " + current().id() + " rolled back; generation " + this.generation.number() + " (pid "
 				+ this.generation.pid() + ") keeps serving");
 	}
@@ -324,7 +375,7 @@ public class Reloader {
 	public ReloadStatus status() {
 		synchronized (this.monitor) {
 			return new ReloadStatus(this.state, this.handoffMode, this.generation.pid(), this.generation.number(),
-					this.generation.parentPid(), this.generation.reloadId(), this.rejectedTriggers.get(),
+					this.generation.parentPid(), this.generation.reloadId(), this.counts,
 					this.lastReload);
 		}
 	}

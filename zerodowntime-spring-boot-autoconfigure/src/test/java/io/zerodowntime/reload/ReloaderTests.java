@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ReloaderTests {
 
-	private final Generation generation = new Generation(3, ProcessHandle.current().pid(), null, null, null, null);
+	private Generation generation = new Generation(3, ProcessHandle.current().pid(), null, null, null, null, null,
+			ReloadCounts.NONE);
 
 	private final AtomicReference<ReloadReport> handedOver = new AtomicReference<>();
 
@@ -31,6 +33,37 @@ class ReloaderTests {
 	private Path controlSocket;
 
 	private Boolean controlSocketAtHandover;
+
+	private final List<String> events = new CopyOnWriteArrayList<>();
+
+	private final ReloadListener recorder = new ReloadListener() {
+
+		@Override
+		public void serving(Generation generation) {
+			ReloaderTests.this.events.add("serving " + generation.number());
+		}
+
+		@Override
+		public void started(ReloadReport report) {
+			ReloaderTests.this.events.add("started " + report.childPid());
+		}
+
+		@Override
+		public void rejected(String trigger, String reason) {
+			ReloaderTests.this.events.add("rejected " + trigger);
+		}
+
+		@Override
+		public void failed(ReloadReport report) {
+			ReloaderTests.this.events.add("failed " + report.reason());
+		}
+
+		@Override
+		public void succeeded(ReloadReport report) {
+			ReloaderTests.this.events.add("succeeded " + report.childPid());
+		}
+
+	};
 
 	@AfterEach
 	void stopChild() {
@@ -66,6 +99,21 @@ class ReloaderTests {
 		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.FAILED);
 		assertThat(status.lastReload().reason()).contains("exited with code 7");
 		assertThat(this.handedOver).hasNullValue();
+		assertThat(this.events).containsExactly("serving 3", "started " + status.lastReload().childPid(),
+				"failed " + status.lastReload().reason());
+	}
+
+	@Test
+	void pidOneServesButRefusesReloadsAndSaysWhy() {
+		this.generation = new Generation(0, 1, null, null, null, null, null, ReloadCounts.NONE);
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
+			.withMessageContaining("PID 1")
+			.withMessageContaining("container would stop")
+			.withMessageContaining("rolling update");
+		assertThat(this.child).as("spawned child").isNull();
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
+		assertThat(this.events).containsExactly("serving 0", "rejected test");
 	}
 
 	@Test
@@ -95,6 +143,8 @@ class ReloaderTests {
 		assertThat(status.lastReload().childReady()).isNotNull();
 		assertThat(this.handedOver.get().childPid()).isEqualTo(ticket.childPid());
 		assertThat(this.controlSocketAtHandover).as("control directory still there at handover").isFalse();
+		assertThat(this.events).containsExactly("serving 3", "started " + ticket.childPid(),
+				"succeeded " + ticket.childPid());
 		assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("late"))
 			.withMessageContaining("draining");
 	}
@@ -125,7 +175,7 @@ class ReloaderTests {
 		assertThat(status.state()).isEqualTo(ReloadState.FAILED);
 		assertThat(status.lastReload().childPid()).isNull();
 		assertThat(status.lastReload().reason()).isEqualTo("pre-flight check failed: the disk is full");
-		assertThat(status.rejectedTriggers()).isOne();
+		assertThat(status.reloads()).isEqualTo(new ReloadCounts(0, 0, 1));
 	}
 
 	@Test
@@ -135,7 +185,7 @@ class ReloaderTests {
 		for (int i = 0; i < 5; i++) {
 			assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("storm"));
 		}
-		assertThat(reloader.status().rejectedTriggers()).isEqualTo(5);
+		assertThat(reloader.status().reloads().rejected()).isEqualTo(5);
 	}
 
 	private Reloader serving(Reloader reloader) {
@@ -161,11 +211,14 @@ class ReloaderTests {
 			}
 
 		};
-		return new Reloader(this.generation, HandoffMode.REUSEPORT, startupTimeout, launcher, (report, child) -> {
-			this.controlSocketAtHandover = Files.exists(this.controlSocket);
-			this.handedOver.set(report);
-			return this.resumeReason;
-		}, preflightChecks);
+		Reloader reloader = new Reloader(this.generation, HandoffMode.REUSEPORT, startupTimeout, launcher,
+				(report, child) -> {
+					this.controlSocketAtHandover = Files.exists(this.controlSocket);
+					this.handedOver.set(report);
+					return this.resumeReason;
+				}, preflightChecks);
+		reloader.addListener(this.recorder);
+		return reloader;
 	}
 
 	private static ReloadStatus awaitState(Reloader reloader, ReloadState state) throws InterruptedException {

@@ -1,0 +1,50 @@
+package io.zerodowntime.reload;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How many reloads the service has seen since generation 0 started, by outcome. Each
+ * generation starts from its parent's counts (passed in its environment) plus the reload
+ * that made it, so the counts only grow along the chain of generations.
+ *
+ * @param succeeded reloads whose child took over
+ * @param failed reloads whose child was stopped (or died while the old generation
+ * drained)
+ * @param rejected triggers refused without starting a child (a reload already running,
+ * or one that could not start)
+ * @author zerodowntime
+ */
+public record ReloadCounts(long succeeded, long failed, long rejected) {
+
+	static final ReloadCounts NONE = new ReloadCounts(0, 0, 0);
+
+	ReloadCounts withSucceeded() {
+		return new ReloadCounts(this.succeeded + 1, this.failed, this.rejected);
+	}
+
+	ReloadCounts withFailed() {
+		return new ReloadCounts(this.succeeded, this.failed + 1, this.rejected);
+	}
+
+	ReloadCounts withRejected() {
+		return new ReloadCounts(this.succeeded, this.failed, this.rejected + 1);
+	}
+
+	String encode() {
+		return this.succeeded + "," + this.failed + "," + this.rejected;
+	}
+
+	static ReloadCounts decode(@Nullable String encoded) {
+		if (encoded == null) {
+			return NONE;
+		}
+		try {
+			String[] parts = encoded.split(",");
+			return new ReloadCounts(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+		}
+		catch (RuntimeException ex) {
+			return NONE;
+		}
+	}
+
+}
