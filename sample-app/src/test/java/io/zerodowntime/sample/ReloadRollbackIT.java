@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReloadRollbackIT {
 
-
 	private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f]+)\"");
+
+	private static final Pattern COUNT = Pattern.compile("\"statistic\":\"COUNT\",\"value\":([0-9.E]+)");
 
 	@TempDir
 	Path temp;
@@ -70,6 +71,10 @@ class ReloadRollbackIT {
 				String crashReason = awaitFailedReload(service, pid);
 				assertThat(crashReason).contains("exited with code 1 before it was ready");
 				Files.delete(extraConfig);
+				assertThat(reloads(service, "failed")).as("failed reloads counted by the serving generation")
+					.isEqualTo(2);
+				assertThat(reloads(service, "rejected")).as("refused reload (corrupt jar)").isEqualTo(1);
+				assertThat(reloads(service, "success")).isZero();
 
 				assertThat(service.get("/").servedBy()).isEqualTo(pid);
 				long triggeredAt = System.nanoTime();
@@ -77,6 +82,13 @@ class ReloadRollbackIT {
 				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
 				pid = service.awaitHandover(pid, triggeredAt).newPid();
 				ChainedReloadIT.awaitSuccesses(load, load.successes() + 200);
+				assertThat(reloads(service, "success")).as("the new generation counts the reload that made it")
+					.isEqualTo(1);
+				assertThat(reloads(service, "failed")).as("counts carried to the new generation").isEqualTo(2);
+				assertThat(service.get("/actuator/metrics/zerodowntime.reload.duration?tag=outcome:success").body())
+					.contains("\"statistic\":\"COUNT\",\"value\":1.0");
+				assertThat(service.get("/actuator/info").body()).contains("\"generation\":1")
+					.contains("\"pid\":" + pid);
 			}
 			finally {
 				load.close();
@@ -89,6 +101,14 @@ class ReloadRollbackIT {
 			assertThat(keepAlive.failures()).as("failed keep-alive requests; log:\n%s", processes.logText()).isEmpty();
 			assertThat(processes.livePids()).containsExactly(pid);
 		}
+	}
+
+	private static long reloads(ServiceUnderTest service, String outcome) throws Exception {
+		HttpExchange.Response metric = service.get("/actuator/metrics/zerodowntime.reloads?tag=outcome:" + outcome);
+		assertThat(metric.status()).as(metric.body()).isEqualTo(200);
+		Matcher value = COUNT.matcher(metric.body());
+		assertThat(value.find()).as(metric.body()).isTrue();
+		return (long) Double.parseDouble(value.group(1));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,8 @@ final class SampleProcesses implements AutoCloseable {
 
 	private List<String> jvmOptions = List.of();
 
+	private Map<String, String> environment = Map.of();
+
 	SampleProcesses(Path directory, TestNetwork network) throws IOException {
 		this.directory = directory;
 		this.jar = directory.resolve("app.jar");
@@ -71,6 +74,15 @@ final class SampleProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Start generation 0 with these environment variables added (later generations
+	 * inherit them).
+	 * @param environment the variables
+	 */
+	void environment(Map<String, String> environment) {
+		this.environment = Map.copyOf(environment);
+	}
+
+	/**
 	 * Start generation 0 with the given program arguments; its output (and that of every
 	 * later generation, which inherit it) goes to {@link #log()}.
 	 */
@@ -80,10 +92,11 @@ final class SampleProcesses implements AutoCloseable {
 		command.addAll(this.jvmOptions);
 		command.addAll(List.of("-jar", this.jar.toString()));
 		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(this.network.wrap(command)).directory(this.directory.toFile())
+		ProcessBuilder builder = new ProcessBuilder(this.network.wrap(command)).directory(this.directory.toFile())
 			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
-			.start();
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
+		builder.environment().putAll(this.environment);
+		Process process = builder.start();
 		this.started.add(process);
 		return process;
 	}

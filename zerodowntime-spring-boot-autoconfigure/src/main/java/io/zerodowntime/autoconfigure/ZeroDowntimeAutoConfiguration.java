@@ -16,6 +16,8 @@ import io.zerodowntime.reload.PidFile;
 import io.zerodowntime.reload.PreflightCheck;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
+import io.zerodowntime.systemd.NotifySocket;
+import io.zerodowntime.systemd.SystemdNotifier;
 import io.zerodowntime.tomcat.HandoffConnectors;
 import io.zerodowntime.tomcat.HandoffTomcatCustomizer;
 import org.apache.catalina.startup.Tomcat;
@@ -38,6 +40,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -52,6 +55,7 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnBooleanProperty("zerodowntime.enabled")
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+@Conditional(OnLinuxCondition.class)
 @EnableConfigurationProperties(ZeroDowntimeProperties.class)
 public final class ZeroDowntimeAutoConfiguration {
 
@@ -149,6 +153,26 @@ public final class ZeroDowntimeAutoConfiguration {
 		@ConditionalOnBean(HealthEndpoint.class)
 		HealthProbe actuatorHealthProbe(HealthEndpoint healthEndpoint) {
 			return new ActuatorHealthProbe(healthEndpoint);
+		}
+
+	}
+
+	/**
+	 * Under systemd ({@code Type=notify}), which passes {@code NOTIFY_SOCKET} in the
+	 * environment.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jnr.ffi.LibraryLoader")
+	@ConditionalOnProperty("NOTIFY_SOCKET")
+	static class SystemdConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SystemdNotifier systemdNotifier(Reloader reloader, Environment environment) {
+			String address = environment.getRequiredProperty("NOTIFY_SOCKET");
+			SystemdNotifier notifier = new SystemdNotifier(NotifySocket.of(address));
+			reloader.addListener(notifier);
+			return notifier;
 		}
 
 	}

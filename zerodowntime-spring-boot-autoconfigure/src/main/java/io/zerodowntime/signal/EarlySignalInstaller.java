@@ -1,5 +1,7 @@
 package io.zerodowntime.signal;
 
+import java.util.Locale;
+
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.Environment;
@@ -17,7 +19,8 @@ public class EarlySignalInstaller implements ApplicationListener<ApplicationEnvi
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		Environment environment = event.getEnvironment();
-		if (!environment.getProperty("zerodowntime.enabled", Boolean.class, false)) {
+		if (!environment.getProperty("zerodowntime.enabled", Boolean.class, false)
+				|| !environment.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
 			return;
 		}
 		String name = ReloadSignal.nameOf(environment.getProperty("zerodowntime.signal", "USR2"));

@@ -1,0 +1,4 @@
+/**
+ * Notifications to systemd (the {@code sd_notify} protocol) about reloads.
+ */
+package io.zerodowntime.systemd;
