@@ -8,7 +8,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A minimal HTTP/1.1 client on a plain socket that never retries: every failure surfaces
@@ -20,7 +29,23 @@ final class HttpExchange {
 
 	static final int READ_TIMEOUT_MS = 60_000;
 
+	/**
+	 * Ports that speak TLS (with a self-signed certificate that the client trusts blindly).
+	 */
+	private static final Set<Integer> TLS_PORTS = ConcurrentHashMap.newKeySet();
+
 	private HttpExchange() {
+	}
+
+	/**
+	 * Speak TLS to the port until {@link #plainHttp(int)}.
+	 */
+	static void tls(int port) {
+		TLS_PORTS.add(port);
+	}
+
+	static void plainHttp(int port) {
+		TLS_PORTS.remove(port);
 	}
 
 	static Socket connect(int port) throws IOException {
@@ -28,7 +53,12 @@ final class HttpExchange {
 		socket.setTcpNoDelay(true);
 		socket.setSoTimeout(READ_TIMEOUT_MS);
 		socket.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MS);
-		return socket;
+		if (!TLS_PORTS.contains(port)) {
+			return socket;
+		}
+		SSLSocket tls = (SSLSocket) TrustAll.CONTEXT.getSocketFactory().createSocket(socket, "127.0.0.1", port, true);
+		tls.startHandshake();
+		return tls;
 	}
 
 	/**
@@ -125,6 +155,42 @@ final class HttpExchange {
 			}
 			line.append((char) b);
 		}
+	}
+
+	/**
+	 * A TLS client context that trusts any certificate: the tests' servers use a
+	 * self-signed one made for the test.
+	 */
+	private static final class TrustAll {
+
+		static final SSLContext CONTEXT = create();
+
+		private static SSLContext create() {
+			try {
+				SSLContext context = SSLContext.getInstance("TLS");
+				context.init(null, new TrustManager[] { new X509TrustManager() {
+
+					@Override
+					public void checkClientTrusted(X509Certificate[] chain, String authType) {
+					}
+
+					@Override
+					public void checkServerTrusted(X509Certificate[] chain, String authType) {
+					}
+
+					@Override
+					public X509Certificate[] getAcceptedIssuers() {
+						return new X509Certificate[0];
+					}
+
+				} }, null);
+				return context;
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
 	}
 
 	record Response(int status, String body, boolean connectionClose) {

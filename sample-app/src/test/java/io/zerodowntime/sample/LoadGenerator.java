@@ -45,12 +45,15 @@ final class LoadGenerator implements AutoCloseable {
 
 	private final Duration pause;
 
+	private final String path;
+
 	private volatile boolean running = true;
 
-	private LoadGenerator(int port, Mode mode, Duration pause) {
+	private LoadGenerator(int port, Mode mode, Duration pause, String path) {
 		this.port = port;
 		this.mode = mode;
 		this.pause = pause;
+		this.path = path;
 	}
 
 	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads) {
@@ -61,10 +64,17 @@ final class LoadGenerator implements AutoCloseable {
 	 * Start clients that pause between requests (to leave a starting JVM some CPU).
 	 */
 	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause) {
-		LoadGenerator load = new LoadGenerator(port, mode, pause);
+		return start(port, mode, clients, threads, pause, "/");
+	}
+
+	/**
+	 * Start clients that request another path than {@code /}.
+	 */
+	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause, String path) {
+		LoadGenerator load = new LoadGenerator(port, mode, pause, path);
 		for (int i = 0; i < clients; i++) {
 			Thread client = threads.newThread(load::run);
-			client.setName("load-" + mode + "-" + i);
+			client.setName("load-" + port + "-" + mode + "-" + i);
 			client.setDaemon(true);
 			load.clients.add(client);
 			client.start();
@@ -79,7 +89,7 @@ final class LoadGenerator implements AutoCloseable {
 				if (socket == null) {
 					socket = HttpExchange.connect(this.port);
 				}
-				HttpExchange.Response response = HttpExchange.send(socket, "GET", "/", this.mode == Mode.KEEP_ALIVE);
+				HttpExchange.Response response = HttpExchange.send(socket, "GET", this.path, this.mode == Mode.KEEP_ALIVE);
 				if (response.status() != 200) {
 					fail("status " + response.status());
 				}
@@ -148,6 +158,13 @@ final class LoadGenerator implements AutoCloseable {
 
 	long successes() {
 		return this.successes.get();
+	}
+
+	/**
+	 * What this load requests, for reports.
+	 */
+	String describe() {
+		return this.mode + " clients on port " + this.port + this.path;
 	}
 
 	List<String> failures() {

@@ -75,7 +75,7 @@ public final class ZeroDowntimeAutoConfiguration {
 
 	@Bean
 	HandoffTomcatCustomizer zeroDowntimeTomcatCustomizer(HandoffConnectors connectors) {
-		return new HandoffTomcatCustomizer(connectors);
+		return new HandoffTomcatCustomizer(connectors, true);
 	}
 
 	@Bean
@@ -117,9 +117,10 @@ public final class ZeroDowntimeAutoConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean
 	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
-			ConnectionDrainHandover handover, ObjectProvider<PidFile> pidFile,
+			ConnectionDrainHandover handover, HandoffConnectors connectors, ObjectProvider<PidFile> pidFile,
 			ObjectProvider<PreflightCheck> preflightChecks) {
 		List<PreflightCheck> checks = new ArrayList<>();
+		checks.add(connectors::checkEveryConnectorIsHandedOver);
 		// the next generation writes the PID file when it takes over: a reload that could
 		// not record its pid is refused up front
 		pidFile.ifAvailable((file) -> checks.add(file::checkWritable));

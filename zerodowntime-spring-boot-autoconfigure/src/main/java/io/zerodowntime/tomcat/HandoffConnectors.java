@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.ReloadRefusedException;
 import org.apache.catalina.connector.Connector;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The listeners of this generation that take part in a reload: every connector whose
@@ -22,6 +24,10 @@ public class HandoffConnectors {
 
 	private final List<HandoffNioEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
+	private final List<String> notHandedOver = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable HandoffNioEndpoint main;
+
 	/**
 	 * Create a new instance.
 	 * @param handoffMode how the main listener is shared with the next generation
@@ -34,20 +40,54 @@ public class HandoffConnectors {
 	}
 
 	/**
-	 * Take part the connector in reloads, if its protocol allows it.
+	 * Take the application's main connector into reloads. In
+	 * {@link HandoffMode#INHERIT inherit} mode its listener is the one that travels to the
+	 * child on descriptor 0.
 	 * @param connector the connector
-	 * @return whether the connector was registered
+	 * @return whether the connector takes part in reloads
 	 */
-	public boolean register(Connector connector) {
+	public boolean registerMain(Connector connector) {
+		return register(connector, true);
+	}
+
+	/**
+	 * Take a further connector into reloads: an additional connector of the application,
+	 * or the management server's. Only one socket can travel on descriptor 0, so further
+	 * listeners are always shared with {@code SO_REUSEPORT}.
+	 * @param connector the connector
+	 * @return whether the connector takes part in reloads
+	 */
+	public boolean registerAdditional(Connector connector) {
+		return register(connector, false);
+	}
+
+	private boolean register(Connector connector, boolean mainRequested) {
 		if (connector.getProtocolHandler() instanceof HandoffHttp11NioProtocol protocol) {
 			HandoffNioEndpoint endpoint = protocol.getHandoffEndpoint();
-			// only one socket travels on descriptor 0: further listeners use SO_REUSEPORT
-			endpoint.setHandoffMode(this.endpoints.isEmpty() ? this.handoffMode : HandoffMode.REUSEPORT);
+			boolean main = mainRequested && this.main == null;
+			endpoint.setHandoffMode(main ? this.handoffMode : HandoffMode.REUSEPORT);
 			endpoint.setGated(this.gated);
 			this.endpoints.add(endpoint);
+			if (main) {
+				this.main = endpoint;
+			}
 			return true;
 		}
+		this.notHandedOver.add("port " + connector.getPort() + " (" + connector.getProtocolHandlerClassName() + ")");
 		return false;
+	}
+
+	/**
+	 * Check that every connector takes part in reloads: the next generation could not bind
+	 * a port that this one keeps to itself.
+	 * @throws ReloadRefusedException naming the connectors that do not
+	 */
+	public void checkEveryConnectorIsHandedOver() {
+		if (!this.notHandedOver.isEmpty()) {
+			throw new ReloadRefusedException("the connector(s) on " + String.join(", ", this.notHandedOver)
+					+ " cannot be handed over, so the next generation could not bind them; create additional "
+					+ "connectors with new Connector(HandoffHttp11NioProtocol.class.getName())");
+		}
 	}
 
 	/**
@@ -106,7 +146,8 @@ public class HandoffConnectors {
 	 * @return the local port, or -1 if there is no bound listener
 	 */
 	public int getMainListenerPort() {
-		return this.endpoints.isEmpty() ? -1 : this.endpoints.get(0).getLocalPort();
+		HandoffNioEndpoint main = this.main;
+		return (main != null) ? main.getLocalPort() : -1;
 	}
 
 	/**
@@ -114,7 +155,8 @@ public class HandoffConnectors {
 	 * @return whether the main listener is inherited
 	 */
 	public boolean isMainListenerInherited() {
-		return !this.endpoints.isEmpty() && this.endpoints.get(0).isListenerInherited();
+		HandoffNioEndpoint main = this.main;
+		return main != null && main.isListenerInherited();
 	}
 
 	/**

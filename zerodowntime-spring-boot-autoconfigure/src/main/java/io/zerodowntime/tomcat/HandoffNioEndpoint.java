@@ -69,6 +69,14 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
+	 * Return how the listener is shared with the next generation.
+	 * @return the handoff mode
+	 */
+	public HandoffMode getHandoffMode() {
+		return this.handoffMode;
+	}
+
+	/**
 	 * Keep the acceptor stopped (and a reuseport listener unbound) until
 	 * {@link #openListener()}.
 	 * @param gated whether to wait for {@link #openListener()}

@@ -1,0 +1,117 @@
+package io.zerodowntime.sample;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.zerodowntime.sample.LoadGenerator.Mode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every listener is handed over: the main port speaking HTTPS (a self-signed keystore made
+ * by the test), a separate {@code management.server.port} and an additional connector the
+ * application adds. Reloads under load on all three ports fail no request. Only the main
+ * listener can travel on descriptor 0, so the other two share their port with
+ * {@code SO_REUSEPORT} in both modes; the test runs in a network namespace of its own with
+ * {@code net.ipv4.tcp_migrate_req=1}, as the README asks for those listeners.
+ */
+class EveryListenerIT {
+
+	private static final int MAIN_PORT = 18443;
+
+	private static final int MANAGEMENT_PORT = 18081;
+
+	private static final int EXTRA_PORT = 18082;
+
+	private static final int RELOADS = 2;
+
+	@TempDir
+	Path temp;
+
+	@ParameterizedTest(name = "{0} handoff")
+	@EnumSource(HandoffUnderTest.class)
+	void reloadsHandOverHttpsTheManagementPortAndAnExtraConnector(HandoffUnderTest handoff) throws Exception {
+		Path keyStore = createSelfSignedKeyStore();
+		HttpExchange.tls(MAIN_PORT);
+		try (TestNetwork network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, MAIN_PORT);
+			long pid = service.start(handoff.argument(), "--server.ssl.key-store=" + keyStore,
+					"--server.ssl.key-store-password=secret", "--server.ssl.key-store-type=PKCS12",
+					"--management.server.port=" + MANAGEMENT_PORT, "--sample.extra-port=" + EXTRA_PORT);
+			List<LoadGenerator> loads = new ArrayList<>();
+			List<ServiceUnderTest.Handover> handovers = new ArrayList<>();
+			try {
+				Duration pause = Duration.ofMillis(5);
+				loads.add(LoadGenerator.start(MAIN_PORT, Mode.NEW_CONNECTION, 10, network.threads(), pause));
+				loads.add(LoadGenerator.start(MAIN_PORT, Mode.KEEP_ALIVE, 10, network.threads(), pause));
+				loads.add(LoadGenerator.start(MANAGEMENT_PORT, Mode.NEW_CONNECTION, 5, network.threads(), pause,
+						"/actuator/info"));
+				loads.add(LoadGenerator.start(MANAGEMENT_PORT, Mode.KEEP_ALIVE, 5, network.threads(), pause,
+						"/actuator/info"));
+				loads.add(LoadGenerator.start(EXTRA_PORT, Mode.NEW_CONNECTION, 5, network.threads(), pause));
+				loads.add(LoadGenerator.start(EXTRA_PORT, Mode.KEEP_ALIVE, 5, network.threads(), pause));
+				for (LoadGenerator load : loads) {
+					ChainedReloadIT.awaitSuccesses(load, 100);
+				}
+				for (int i = 0; i < RELOADS; i++) {
+					ServiceUnderTest.Handover handover = service.reloadBySignal(pid);
+					handovers.add(handover);
+					pid = handover.newPid();
+					for (LoadGenerator load : loads) {
+						ChainedReloadIT.awaitSuccesses(load, load.successes() + 100);
+					}
+				}
+				long triggeredAt = System.nanoTime();
+				HttpExchange.Response accepted = network
+					.call(() -> HttpExchange.send(MANAGEMENT_PORT, "POST", "/actuator/reload"));
+				assertThat(accepted.status()).as("reload through the management port: %s", accepted.body())
+					.isEqualTo(202);
+				ServiceUnderTest.Handover handover = service.awaitHandover(pid, triggeredAt);
+				handovers.add(handover);
+				pid = handover.newPid();
+				for (LoadGenerator load : loads) {
+					ChainedReloadIT.awaitSuccesses(load, load.successes() + 100);
+				}
+				assertThat(network.call(() -> HttpExchange.send(EXTRA_PORT, "GET", "/")).servedBy()).isEqualTo(pid);
+				assertThat(network.call(() -> HttpExchange.send(MANAGEMENT_PORT, "GET", "/actuator/info")).body())
+					.contains("\"pid\":" + pid);
+			}
+			finally {
+				loads.forEach(LoadGenerator::close);
+				HttpExchange.plainHttp(MAIN_PORT);
+			}
+			String cell = "[listeners " + handoff + "] ";
+			handovers.forEach((handover) -> System.out.println(cell + handover));
+			for (LoadGenerator load : loads) {
+				System.out.println(cell + load.describe() + ": " + load.successes() + " requests, "
+						+ load.failures().size() + " failed");
+			}
+			for (LoadGenerator load : loads) {
+				assertThat(load.failures()).as("failed requests, %s; log:\n%s", load.describe(), processes.logText())
+					.isEmpty();
+			}
+			assertThat(processes.livePids()).containsExactly(pid);
+		}
+	}
+
+	private Path createSelfSignedKeyStore() throws Exception {
+		Path keyStore = this.temp.resolve("keystore.p12");
+		String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+		Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "sample", "-keyalg", "RSA",
+				"-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-storetype", "PKCS12", "-keystore",
+				keyStore.toString(), "-storepass", "secret")
+			.redirectErrorStream(true)
+			.start();
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
+		return keyStore;
+	}
+
+}

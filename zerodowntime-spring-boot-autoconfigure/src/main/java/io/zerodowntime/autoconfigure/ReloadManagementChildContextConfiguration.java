@@ -1,0 +1,35 @@
+package io.zerodowntime.autoconfigure;
+
+import io.zerodowntime.tomcat.HandoffConnectors;
+import io.zerodowntime.tomcat.HandoffTomcatCustomizer;
+import org.apache.catalina.startup.Tomcat;
+
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link ManagementContextConfiguration @ManagementContextConfiguration} that hands over
+ * a separate management server ({@code management.server.port}) like the application's:
+ * its web server is made in a child context, where the application context's customizers
+ * do not apply.
+ *
+ * @author zerodowntime
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnBean(HandoffConnectors.class)
+class ReloadManagementChildContextConfiguration {
+
+	@Bean
+	HandoffTomcatCustomizer managementHandoffTomcatCustomizer(HandoffConnectors connectors) {
+		return new HandoffTomcatCustomizer(connectors, false);
+	}
+
+}
