@@ -84,8 +84,10 @@ class EveryListenerIT {
 					.contains("\"pid\":" + pid);
 			}
 			finally {
-				loads.forEach(LoadGenerator::close);
 				HttpExchange.plainHttp(MAIN_PORT);
+				for (LoadGenerator load : loads) {
+					load.close();
+				}
 			}
 			String cell = "[listeners " + handoff + "] ";
 			handovers.forEach((handover) -> System.out.println(cell + handover));
