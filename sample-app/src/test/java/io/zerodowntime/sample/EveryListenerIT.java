@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every listener is handed over: the main port speaking HTTPS (a self-signed keystore made
- * by the test), a separate {@code management.server.port} and an additional connector the
- * application adds. Reloads under load on all three ports fail no request. Only the main
+ * by the test), a separate {@code management.server.port} (HTTPS too, as it takes
+ * {@code server.ssl.*}) and an additional plain-HTTP connector the application adds. Reloads under load on all three ports fail no request. Only the main
  * listener can travel on descriptor 0, so the other two share their port with
  * {@code SO_REUSEPORT} in both modes; the test runs in a network namespace of its own with
  * {@code net.ipv4.tcp_migrate_req=1}, as the README asks for those listeners.
@@ -39,6 +39,8 @@ class EveryListenerIT {
 	void reloadsHandOverHttpsTheManagementPortAndAnExtraConnector(HandoffUnderTest handoff) throws Exception {
 		Path keyStore = createSelfSignedKeyStore();
 		HttpExchange.tls(MAIN_PORT);
+		// the management server takes server.ssl.* too
+		HttpExchange.tls(MANAGEMENT_PORT);
 		try (TestNetwork network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, MAIN_PORT);
@@ -85,6 +87,7 @@ class EveryListenerIT {
 			}
 			finally {
 				HttpExchange.plainHttp(MAIN_PORT);
+				HttpExchange.plainHttp(MANAGEMENT_PORT);
 				for (LoadGenerator load : loads) {
 					load.close();
 				}
