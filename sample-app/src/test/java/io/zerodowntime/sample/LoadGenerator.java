@@ -91,7 +91,8 @@ final class LoadGenerator implements AutoCloseable {
 				}
 				HttpExchange.Response response = HttpExchange.send(socket, "GET", this.path, this.mode == Mode.KEEP_ALIVE);
 				if (response.status() != 200) {
-					fail("status " + response.status());
+					String body = response.body();
+					fail("status " + response.status() + " " + body.substring(0, Math.min(body.length(), 200)));
 				}
 				else {
 					this.successes.incrementAndGet();
