@@ -12,6 +12,7 @@ import io.zerodowntime.reload.ChildLauncher;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.InheritingChildLauncher;
+import io.zerodowntime.reload.MemoryHeadroomCheck;
 import io.zerodowntime.reload.PidFile;
 import io.zerodowntime.reload.PreflightCheck;
 import io.zerodowntime.reload.Reloader;
@@ -121,6 +122,7 @@ public final class ZeroDowntimeAutoConfiguration {
 			ObjectProvider<PreflightCheck> preflightChecks) {
 		List<PreflightCheck> checks = new ArrayList<>();
 		checks.add(connectors::checkEveryConnectorIsHandedOver);
+		checks.add(new MemoryHeadroomCheck(properties.getMemoryCheck()));
 		// the next generation writes the PID file when it takes over: a reload that could
 		// not record its pid is refused up front
 		pidFile.ifAvailable((file) -> checks.add(file::checkWritable));

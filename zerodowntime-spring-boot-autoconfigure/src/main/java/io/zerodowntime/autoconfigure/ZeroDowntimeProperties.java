@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.MemoryCheck;
 import io.zerodowntime.signal.ReloadSignal;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
@@ -65,6 +66,13 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 */
 	private String signal = "USR2";
 
+	/**
+	 * What to do when, before a reload, the memory available (MemAvailable, or the cgroup's
+	 * memory.max) is less than this process's resident memory, which the new generation
+	 * will need too: warn, refuse or off.
+	 */
+	private MemoryCheck memoryCheck = MemoryCheck.WARN;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -111,6 +119,14 @@ public class ZeroDowntimeProperties implements InitializingBean {
 
 	public void setSignal(String signal) {
 		this.signal = signal;
+	}
+
+	public MemoryCheck getMemoryCheck() {
+		return this.memoryCheck;
+	}
+
+	public void setMemoryCheck(MemoryCheck memoryCheck) {
+		this.memoryCheck = memoryCheck;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import io.zerodowntime.reload.ChildLauncher;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.InheritingChildLauncher;
+import io.zerodowntime.reload.MemoryCheck;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
 import io.zerodowntime.tomcat.HandoffConnectors;
@@ -201,6 +202,12 @@ class ZeroDowntimeAutoConfigurationTests {
 		assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getSignalName()).isEqualTo("USR2");
 		assertThat(properties.getPidFile()).isNull();
+		assertThat(properties.getMemoryCheck()).isEqualTo(MemoryCheck.WARN);
+	}
+
+	@Test
+	void unknownMemoryCheckFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.memory-check", "zerodowntime.memory-check=sometimes");
 	}
 
 	@Test
