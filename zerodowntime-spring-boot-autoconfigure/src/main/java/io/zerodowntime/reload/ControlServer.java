@@ -38,6 +38,13 @@ final class ControlServer implements Closeable {
 
 	private static final Duration FIRST_LINE_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final int MAX_SOCKET_PATH_LENGTH = 108;
+
+	/**
+	 * The longest random part {@link Files#createTempDirectory} adds to the prefix.
+	 */
+	private static final int CONTROL_DIRECTORY_SUFFIX_LENGTH = 20;
+
 	private final Path directory;
 
 	private final Path socket;
@@ -62,7 +69,8 @@ final class ControlServer implements Closeable {
 	}
 
 	static ControlServer open() throws IOException {
-		Path directory = Files.createTempDirectory("zerodowntime-",
+		Path base = controlBase(Path.of(System.getProperty("java.io.tmpdir")));
+		Path directory = Files.createTempDirectory(base, "zerodowntime-",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 		byte[] secret = new byte[32];
 		new SecureRandom().nextBytes(secret);
@@ -73,6 +81,17 @@ final class ControlServer implements Closeable {
 			Files.deleteIfExists(directory);
 			throw ex;
 		}
+	}
+
+	/**
+	 * Where to create the control directory: the temporary directory, unless the socket
+	 * path in it would be too long for a Unix socket address (108 bytes on Linux), then
+	 * {@code /tmp}.
+	 */
+	static Path controlBase(Path temporaryDirectory) {
+		int socketPathLength = temporaryDirectory.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length
+				+ "/zerodowntime-".length() + CONTROL_DIRECTORY_SUFFIX_LENGTH + "/control.sock".length();
+		return (socketPathLength < MAX_SOCKET_PATH_LENGTH) ? temporaryDirectory : Path.of("/tmp");
 	}
 
 	Path getSocket() {

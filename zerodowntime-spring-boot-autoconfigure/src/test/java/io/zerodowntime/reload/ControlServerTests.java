@@ -2,6 +2,7 @@ package io.zerodowntime.reload;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Tests for {@link ControlServer} and the child's side, {@link ControlConnection}.
  */
 class ControlServerTests {
+
+	@Test
+	void controlDirectoryGoesToTmpWhenTheTemporaryDirectoryIsTooDeepForASocketPath() {
+		Path shallow = Path.of("/var/tmp/app");
+		Path deep = Path.of("/var/lib/myservice/" + "x".repeat(80));
+		assertThat(ControlServer.controlBase(shallow)).isEqualTo(shallow);
+		assertThat(ControlServer.controlBase(deep)).isEqualTo(Path.of("/tmp"));
+	}
 
 	@Test
 	void controlDirectoryIsPrivate() throws IOException {
