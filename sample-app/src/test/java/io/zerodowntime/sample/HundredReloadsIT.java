@@ -1,16 +1,11 @@
 package io.zerodowntime.sample;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.zerodowntime.sample.LoadGenerator.Mode;
@@ -147,62 +142,6 @@ class HundredReloadsIT {
 			}
 		}
 		return children;
-	}
-
-	/**
-	 * What one generation holds once it serves under load.
-	 */
-	record GenerationSample(int generation, long pid, long descriptors, long otherDescriptors, long threads,
-			String commandLine, Set<String> environmentNames, long temporaryFiles) {
-
-		static GenerationSample of(int generation, long pid, Path temporaryDirectory) throws IOException {
-			Path proc = Path.of("/proc", Long.toString(pid));
-			long descriptors = 0;
-			long otherDescriptors = 0;
-			try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-				for (Path fd : fds.toList()) {
-					descriptors++;
-					if (!linkTarget(fd).startsWith("socket:")) {
-						otherDescriptors++;
-					}
-				}
-			}
-			long threads = Files.readAllLines(proc.resolve("status"))
-				.stream()
-				.filter((line) -> line.startsWith("Threads:"))
-				.mapToLong((line) -> Long.parseLong(line.substring(8).trim()))
-				.findFirst()
-				.orElseThrow();
-			String commandLine = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-				.replace('\0', ' ');
-			Set<String> environmentNames = Arrays
-				.stream(new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8).split("\0"))
-				.map((entry) -> entry.substring(0, Math.max(0, entry.indexOf('='))))
-				.collect(Collectors.toCollection(TreeSet::new));
-			long temporaryFiles;
-			try (Stream<Path> entries = Files.list(temporaryDirectory)) {
-				temporaryFiles = entries.count();
-			}
-			return new GenerationSample(generation, pid, descriptors, otherDescriptors, threads, commandLine,
-					environmentNames, temporaryFiles);
-		}
-
-		private static String linkTarget(Path fd) {
-			try {
-				return Files.readSymbolicLink(fd).toString();
-			}
-			catch (IOException ex) {
-				return "";
-			}
-		}
-
-		@Override
-		public String toString() {
-			return "generation " + this.generation + " pid " + this.pid + ": " + this.descriptors + " fds ("
-					+ this.otherDescriptors + " not sockets), " + this.threads + " threads, " + this.temporaryFiles
-					+ " entries in java.io.tmpdir";
-		}
-
 	}
 
 }

@@ -101,8 +101,13 @@ final class SampleProcesses implements AutoCloseable {
 		return process;
 	}
 
-	private static String javaBinary() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	/**
+	 * The {@code java} that runs the sample: this JVM's, or the one under
+	 * {@code sample.java.home} (the benchmark's JVM matrix).
+	 */
+	static String javaBinary() {
+		String home = System.getProperty("sample.java.home", System.getProperty("java.home"));
+		return Path.of(home, "bin", "java").toString();
 	}
 
 	Path jar() {

@@ -1,0 +1,30 @@
+package io.zerodowntime.sample;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.zerodowntime.sample.LoadGenerator.Mode;
+
+/**
+ * How much the benchmark does: the full run documented in the README, or a smoke run that
+ * CI uses so that the benchmark cannot rot.
+ */
+record BenchmarkPlan(String name, int clients, int reloadsPerCell, int restarts, int overheadRuns,
+		Duration overheadWarmUp, Duration overheadDuration, int stabilityGenerations, List<BenchmarkHandoff> handoffs,
+		List<Mode> clientModes, boolean javaMatrix) {
+
+	static final BenchmarkPlan FULL = new BenchmarkPlan("full", 50, 10, 5, 3, Duration.ofSeconds(10),
+			Duration.ofSeconds(20), 50, List.of(BenchmarkHandoff.values()), List.of(Mode.values()), true);
+
+	static final BenchmarkPlan SMOKE = new BenchmarkPlan("smoke", 10, 2, 1, 1, Duration.ofSeconds(2),
+			Duration.ofSeconds(3), 3, List.of(BenchmarkHandoff.INHERIT), List.of(Mode.KEEP_ALIVE), false);
+
+	static BenchmarkPlan named(String name) {
+		return switch (name) {
+			case "full" -> FULL;
+			case "smoke" -> SMOKE;
+			default -> throw new IllegalArgumentException("unknown benchmark plan '" + name + "': full or smoke");
+		};
+	}
+
+}

@@ -1,0 +1,278 @@
+package io.zerodowntime.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Collects what the benchmark measured and writes it as Markdown (for people) and JSON
+ * (for tools). Durations are in milliseconds.
+ */
+final class BenchmarkReport {
+
+	private final BenchmarkPlan plan;
+
+	private final List<ReloadCell.Result> cells = new ArrayList<>();
+
+	private final List<StopStartCell.Result> baselines = new ArrayList<>();
+
+	private final List<OverheadRun.Result> overheads = new ArrayList<>();
+
+	private final List<StabilityRun.Result> stabilities = new ArrayList<>();
+
+	private final List<String> notes = new ArrayList<>();
+
+	private long elapsedSeconds;
+
+	BenchmarkReport(BenchmarkPlan plan) {
+		this.plan = plan;
+	}
+
+	void add(ReloadCell.Result cell) {
+		this.cells.add(cell);
+	}
+
+	void add(StopStartCell.Result baseline) {
+		this.baselines.add(baseline);
+	}
+
+	void add(OverheadRun.Result overhead) {
+		this.overheads.add(overhead);
+	}
+
+	void add(StabilityRun.Result stability) {
+		this.stabilities.add(stability);
+	}
+
+	void note(String note) {
+		this.notes.add(note);
+		System.out.println("  note: " + note);
+	}
+
+	void setElapsedSeconds(long elapsedSeconds) {
+		this.elapsedSeconds = elapsedSeconds;
+	}
+
+	void write(Path directory) throws IOException {
+		Files.writeString(directory.resolve("report.md"), markdown());
+		JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+		Files.writeString(directory.resolve("report.json"), json.writeValueAsString(tree()));
+	}
+
+	private String markdown() {
+		StringBuilder md = new StringBuilder();
+		md.append("# Reload benchmark (").append(this.plan.name()).append(" run)\n\n");
+		md.append(Runtime.getRuntime().availableProcessors()).append(" cores, ").append(System.getProperty("os.name"))
+			.append(' ')
+			.append(System.getProperty("os.version"))
+			.append(", ")
+			.append(Instant.now())
+			.append(", ")
+			.append(this.elapsedSeconds)
+			.append(" s. Closed-loop clients on loopback, no retries; a failure is a connect error, reset, early ")
+			.append("close, timeout or non-200 answer.\n\n");
+		md.append("## Failed requests per reload\n\n");
+		md.append("| JVM | handoff | clients | reloads | requests | failed | failed per reload | each reload |\n");
+		md.append("|---|---|---|---|---|---|---|---|\n");
+		for (ReloadCell.Result cell : this.cells) {
+			md.append(row(cell.java(), cell.handoff(), cell.clients() + " " + clientMode(cell.clientMode()),
+					cell.failuresPerReload().size(), cell.requests(), cell.failures(),
+					format(cell.failures() / (double) cell.failuresPerReload().size()), cell.failuresPerReload()));
+		}
+		for (StopStartCell.Result baseline : this.baselines) {
+			md.append(row(baseline.java(), "stop + start (baseline)",
+					baseline.clients() + " " + clientMode(baseline.clientMode()), baseline.failuresPerRestart().size(),
+					baseline.requests(), baseline.failures(),
+					format(baseline.failures() / (double) Math.max(1, baseline.failuresPerRestart().size())),
+					baseline.failuresPerRestart() + ", outage " + stats(baseline.outages())));
+		}
+		md.append("\n## Reload time breakdown (ms from the trigger: median / min / max)\n\n");
+		md.append("| JVM | handoff | clients | child spawned | child ready | child serving | old pid gone "
+				+ "| handoff beyond the child's start (ready → serving) |\n");
+		md.append("|---|---|---|---|---|---|---|---|\n");
+		for (ReloadCell.Result cell : this.cells) {
+			md.append(row(cell.java(), cell.handoff(), cell.clients() + " " + clientMode(cell.clientMode()),
+					stats(timelines(cell, ReloadTimeline::spawned)), stats(timelines(cell, ReloadTimeline::ready)),
+					stats(timelines(cell, ReloadTimeline::acknowledged)),
+					stats(timelines(cell, ReloadTimeline::oldPidGone)), stats(handoffBeyondStart(cell))));
+		}
+		for (StopStartCell.Result baseline : this.baselines) {
+			md.append("\nCold start of the sample (launch → serving), ")
+				.append(baseline.java())
+				.append(": ")
+				.append(stats(baseline.coldStarts()))
+				.append(" ms.\n");
+		}
+		md.append("\n## Steady-state overhead (starter enabled vs disabled, same jar, alternating runs)\n\n");
+		md.append("| JVM | keep-alive clients | runs | req/s enabled | req/s disabled | ratio | p50 ms enabled / "
+				+ "disabled | p99 ms enabled / disabled |\n");
+		md.append("|---|---|---|---|---|---|---|---|\n");
+		for (OverheadRun.Result overhead : this.overheads) {
+			md.append(row(overhead.java(), overhead.clients(), overhead.enabled().size(),
+					format(median(overhead.enabled(), LatencyLoad.Result::requestsPerSecond)),
+					format(median(overhead.disabled(), LatencyLoad.Result::requestsPerSecond)),
+					format(overhead.throughputRatio()),
+					format(median(overhead.enabled(), LatencyLoad.Result::p50Millis)) + " / "
+							+ format(median(overhead.disabled(), LatencyLoad.Result::p50Millis)),
+					format(median(overhead.enabled(), LatencyLoad.Result::p99Millis)) + " / "
+							+ format(median(overhead.disabled(), LatencyLoad.Result::p99Millis))));
+		}
+		for (StabilityRun.Result stability : this.stabilities) {
+			md.append("\n## Stability over ").append(stability.generations().size()).append(" chained reloads (")
+				.append(stability.java())
+				.append(")\n\n");
+			md.append("| generation | resident MiB | threads | open fds | heap after GC MiB |\n|---|---|---|---|---|\n");
+			List<StabilityRun.Generation> generations = stability.generations();
+			for (int i = 0; i < generations.size(); i++) {
+				if (i == 0 || i == generations.size() - 1 || (i + 1) % 10 == 0) {
+					StabilityRun.Generation generation = generations.get(i);
+					md.append(row(generation.process().generation(), generation.process().residentKib() / 1024,
+							generation.process().threads(), generation.process().descriptors(),
+							generation.heapAfterGcKib() / 1024));
+				}
+			}
+			StabilityRun.Generation first = generations.get(0);
+			StabilityRun.Generation last = generations.get(generations.size() - 1);
+			md.append("\nLast vs first generation: resident ")
+				.append(change(first.process().residentKib(), last.process().residentKib()))
+				.append(", threads ")
+				.append(change(first.process().threads(), last.process().threads()))
+				.append(", fds ")
+				.append(change(first.process().descriptors(), last.process().descriptors()))
+				.append(", heap after GC ")
+				.append(change(first.heapAfterGcKib(), last.heapAfterGcKib()))
+				.append(". Processes left behind: ")
+				.append(stability.processesLeftBehind())
+				.append(". Requests during the chain: ")
+				.append(stability.requests())
+				.append(", failed: ")
+				.append(stability.failures())
+				.append(".\n");
+		}
+		if (!this.notes.isEmpty()) {
+			md.append("\n## Notes\n\n");
+			this.notes.forEach((note) -> md.append("- ").append(note).append('\n'));
+		}
+		return md.toString();
+	}
+
+	private Map<String, Object> tree() {
+		Map<String, Object> tree = new LinkedHashMap<>();
+		tree.put("plan", this.plan.name());
+		tree.put("cores", Runtime.getRuntime().availableProcessors());
+		tree.put("kernel", System.getProperty("os.version"));
+		tree.put("elapsedSeconds", this.elapsedSeconds);
+		tree.put("reloads", this.cells.stream().map((cell) -> {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("java", cell.java());
+			entry.put("handoff", cell.handoff());
+			entry.put("clientMode", cell.clientMode());
+			entry.put("clients", cell.clients());
+			entry.put("requests", cell.requests());
+			entry.put("failedPerReload", cell.failuresPerReload());
+			entry.put("sampleFailures", cell.sampleFailures());
+			entry.put("timelines", cell.timelines().stream().map((timeline) -> {
+				Map<String, Object> steps = new LinkedHashMap<>();
+				steps.put("childSpawnedMs", millis(timeline.spawned()));
+				steps.put("childReadyMs", millis(timeline.ready()));
+				steps.put("childServingMs", millis(timeline.acknowledged()));
+				steps.put("oldPidGoneMs", millis(timeline.oldPidGone()));
+				return steps;
+			}).toList());
+			return entry;
+		}).toList());
+		tree.put("stopStart", this.baselines.stream().map((baseline) -> {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("java", baseline.java());
+			entry.put("clientMode", baseline.clientMode());
+			entry.put("clients", baseline.clients());
+			entry.put("requests", baseline.requests());
+			entry.put("failedPerRestart", baseline.failuresPerRestart());
+			entry.put("outageMs", baseline.outages().stream().map(BenchmarkReport::millis).toList());
+			entry.put("coldStartMs", baseline.coldStarts().stream().map(BenchmarkReport::millis).toList());
+			return entry;
+		}).toList());
+		tree.put("overhead", this.overheads);
+		tree.put("stability", this.stabilities.stream().map((stability) -> {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("java", stability.java());
+			entry.put("processesLeftBehind", stability.processesLeftBehind());
+			entry.put("requests", stability.requests());
+			entry.put("failures", stability.failures());
+			entry.put("generations", stability.generations().stream().map((generation) -> {
+				Map<String, Object> sample = new LinkedHashMap<>();
+				sample.put("generation", generation.process().generation());
+				sample.put("residentKib", generation.process().residentKib());
+				sample.put("threads", generation.process().threads());
+				sample.put("fds", generation.process().descriptors());
+				sample.put("heapAfterGcKib", generation.heapAfterGcKib());
+				return sample;
+			}).toList());
+			return entry;
+		}).toList());
+		tree.put("notes", this.notes);
+		return tree;
+	}
+
+	private static List<Duration> timelines(ReloadCell.Result cell, Function<ReloadTimeline, Duration> step) {
+		return cell.timelines().stream().map(step).filter(Objects::nonNull).toList();
+	}
+
+	private static List<Duration> handoffBeyondStart(ReloadCell.Result cell) {
+		return cell.timelines()
+			.stream()
+			.filter((timeline) -> timeline.ready() != null && timeline.acknowledged() != null)
+			.map((timeline) -> timeline.acknowledged().minus(timeline.ready()))
+			.toList();
+	}
+
+	private static String stats(List<Duration> durations) {
+		if (durations.isEmpty()) {
+			return "–";
+		}
+		List<Long> sorted = durations.stream().map(Duration::toMillis).sorted().toList();
+		return sorted.get(sorted.size() / 2) + " / " + sorted.get(0) + " / " + sorted.get(sorted.size() - 1);
+	}
+
+	private static <T> double median(List<T> values, java.util.function.ToDoubleFunction<T> value) {
+		double[] sorted = values.stream().mapToDouble(value).sorted().toArray();
+		return sorted[sorted.length / 2];
+	}
+
+	private static String change(long first, long last) {
+		return String.format(Locale.ROOT, "%+.1f %%", (first == 0) ? 0.0 : 100.0 * (last - first) / first);
+	}
+
+	private static Long millis(Duration duration) {
+		return (duration != null) ? duration.toMillis() : null;
+	}
+
+	private static String clientMode(String mode) {
+		return mode.equals("KEEP_ALIVE") ? "keep-alive" : "new connection per request";
+	}
+
+	private static String format(double value) {
+		return String.format(Locale.ROOT, (value >= 100) ? "%.0f" : "%.2f", value);
+	}
+
+	private static String row(Object... cells) {
+		StringBuilder row = new StringBuilder("|");
+		for (Object cell : cells) {
+			row.append(' ').append(cell).append(" |");
+		}
+		return row.append('\n').toString();
+	}
+
+}
