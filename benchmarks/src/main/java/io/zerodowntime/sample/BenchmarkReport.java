@@ -111,7 +111,11 @@ final class BenchmarkReport {
 		for (StopStartCell.Result baseline : this.baselines) {
 			md.append("\nCold start of the sample (launch → serving), ")
 				.append(baseline.java())
-				.append(": ")
+				.append(", first start idle, then under ")
+				.append(baseline.clients())
+				.append(' ')
+				.append(clientMode(baseline.clientMode()))
+				.append(" clients: ")
 				.append(stats(baseline.coldStarts()))
 				.append(" ms.\n");
 		}

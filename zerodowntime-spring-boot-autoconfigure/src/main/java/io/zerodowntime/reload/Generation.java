@@ -83,10 +83,10 @@ public record Generation(int number, long pid, @Nullable Long parentPid, @Nullab
 	 * @return the environment entries for the child
 	 */
 	Map<String, String> childEnvironment(ReloadReport reload, Path socket, String token, ReloadCounts counts) {
-		return Map.of(RELOAD_COUNTS_VARIABLE, counts.encode(), GENERATION_VARIABLE, Integer.toString(this.number + 1), PARENT_PID_VARIABLE,
+		return Map.of(GENERATION_VARIABLE, Integer.toString(this.number + 1), PARENT_PID_VARIABLE,
 				Long.toString(this.pid), RELOAD_ID_VARIABLE, reload.id(), RELOAD_STARTED_VARIABLE,
-				Long.toString(reload.startedAt().toEpochMilli()), CONTROL_SOCKET_VARIABLE, socket.toString(),
-				TOKEN_VARIABLE, token);
+				Long.toString(reload.startedAt().toEpochMilli()), RELOAD_COUNTS_VARIABLE, counts.encode(),
+				CONTROL_SOCKET_VARIABLE, socket.toString(), TOKEN_VARIABLE, token);
 	}
 
 	@Override

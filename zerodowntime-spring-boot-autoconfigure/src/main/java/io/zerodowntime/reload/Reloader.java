@@ -178,6 +178,9 @@ public class Reloader {
 			catch (ReloadRefusedException ex) {
 				throw refuse(report, "pre-flight check failed: " + ex.getMessage());
 			}
+			catch (RuntimeException ex) {
+				throw refuse(report, "pre-flight check failed: " + ex);
+			}
 			ControlServer control;
 			try {
 				control = ControlServer.open();
