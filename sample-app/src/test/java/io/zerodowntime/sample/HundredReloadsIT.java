@@ -1,12 +1,10 @@
 package io.zerodowntime.sample;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import io.zerodowntime.sample.LoadGenerator.Mode;
 import org.junit.jupiter.api.Test;
@@ -78,7 +76,7 @@ class HundredReloadsIT {
 			assertThat(fresh.failures()).as("failed new-connection requests").isEmpty();
 			assertThat(keepAlive.failures()).as("failed keep-alive requests").isEmpty();
 			assertThat(processes.livePids()).as("processes left").containsExactly(pid);
-			assertThat(childrenOf(pid)).as("children (zombies included) of the last generation").isEmpty();
+			assertThat(SampleProcesses.childrenOf(pid)).as("children (zombies included) of the last generation").isEmpty();
 			assertFlat(samples);
 		}
 	}
@@ -121,25 +119,6 @@ class HundredReloadsIT {
 	private static long median(List<Long> values) {
 		List<Long> sorted = values.stream().sorted().toList();
 		return sorted.get(sorted.size() / 2);
-	}
-
-	private static List<Long> childrenOf(long pid) throws IOException {
-		List<Long> children = new ArrayList<>();
-		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-			for (Path entry : entries.toList()) {
-				try {
-					String stat = Files.readString(entry.resolve("stat"));
-					String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-					if (Long.parseLong(afterName[1]) == pid) {
-						children.add(Long.parseLong(entry.getFileName().toString()));
-					}
-				}
-				catch (IOException | RuntimeException ex) {
-					// not a process, or gone
-				}
-			}
-		}
-		return children;
 	}
 
 }

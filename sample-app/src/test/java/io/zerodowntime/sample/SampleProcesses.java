@@ -161,12 +161,40 @@ final class SampleProcesses implements AutoCloseable {
 
 	private static boolean isZombie(Path procEntry) {
 		try {
-			String stat = Files.readString(procEntry.resolve("stat"));
-			return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+			return statAfterName(procEntry)[0].equals("Z");
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			return true;
 		}
+	}
+
+	/**
+	 * The pids of every process, zombies included, whose parent is the pid.
+	 */
+	static List<Long> childrenOf(long pid) throws IOException {
+		List<Long> children = new ArrayList<>();
+		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+			for (Path entry : entries.toList()) {
+				try {
+					if (Long.parseLong(statAfterName(entry)[1]) == pid) {
+						children.add(Long.parseLong(entry.getFileName().toString()));
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					// not a process, or gone
+				}
+			}
+		}
+		return children;
+	}
+
+	/**
+	 * The fields of {@code /proc/<pid>/stat} after the command name (which may hold
+	 * spaces): state, parent pid, ...
+	 */
+	private static String[] statAfterName(Path procEntry) throws IOException {
+		String stat = Files.readString(procEntry.resolve("stat"));
+		return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 	}
 
 	static void signal(long pid, String signal) throws IOException {
