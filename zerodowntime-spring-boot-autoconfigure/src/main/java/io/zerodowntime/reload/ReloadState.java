@@ -43,4 +43,19 @@ public enum ReloadState {
 		return this == STARTING || this == HANDING_OVER || this == DRAINING;
 	}
 
+	/**
+	 * Whether a reloader may move from this state to the next one.
+	 * @param next the next state
+	 * @return whether the transition is legal
+	 */
+	boolean canMoveTo(ReloadState next) {
+		return switch (this) {
+			case IDLE, FAILED -> next == STARTING;
+			case STARTING -> next == HANDING_OVER || next == FAILED;
+			case HANDING_OVER -> next == DRAINING || next == FAILED;
+			// a new generation that dies while this one drains leaves this one serving
+			case DRAINING -> next == FAILED;
+		};
+	}
+
 }

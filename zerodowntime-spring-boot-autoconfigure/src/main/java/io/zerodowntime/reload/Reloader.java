@@ -1,28 +1,25 @@
 package io.zerodowntime.reload;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs reloads, one at a time: spawn the same command line as the next generation, wait
- * for it to report healthy, acknowledge it, wait for it to serve, then hand over. A child
- * that exits, reports unhealthy or stays silent past the startup timeout is stopped and
- * this generation keeps serving.
+ * Runs reloads, one at a time: admits a trigger, runs the pre-flight checks, lets a
+ * {@link ReloadAttempt} spawn the next generation and wait until it serves, then hands
+ * over. A child that exits, reports unhealthy or stays silent past the startup timeout is
+ * stopped and this generation keeps serving. Keeps the state, the counts and the
+ * listeners; every state change goes through {@link #moveTo}.
  *
  * <pre>
  * IDLE ─trigger→ STARTING ─child ready→ HANDING_OVER ─child serves→ DRAINING → exit
- *                    └──────────── child failed ─────────┴→ FAILED ─trigger→ STARTING
+ *                    └──────────── child failed ─────────┴──────────────┴→ FAILED ─trigger→ STARTING
  * </pre>
  *
  * @author zerodowntime
@@ -30,8 +27,6 @@ import org.jspecify.annotations.Nullable;
 public class Reloader {
 
 	private static final Log logger = LogFactory.getLog(Reloader.class);
-
-	private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
 	private final Generation generation;
 
@@ -45,27 +40,25 @@ public class Reloader {
 
 	private final List<PreflightCheck> preflightChecks;
 
-	private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
-		Thread thread = new Thread(runnable, "zerodowntime-reload");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ReloadListeners listeners = new ReloadListeners();
 
 	private final Object monitor = new Object();
 
 	private ReloadCounts counts;
 
-	private final List<ReloadListener> listeners = new CopyOnWriteArrayList<>();
-
 	private ReloadState state = ReloadState.IDLE;
 
 	private @Nullable ReloadReport lastReload;
+
+	private @Nullable ReloadAttempt attempt;
 
 	private @Nullable ReexecCommand command;
 
 	private @Nullable String mainClassName;
 
 	private @Nullable String notReadyReason = "the application has not finished starting";
+
+	private boolean shutDown;
 
 	/**
 	 * Create a new instance.
@@ -90,7 +83,7 @@ public class Reloader {
 	}
 
 	/**
-	 * Add a listener.
+	 * Add a listener. A listener added twice is told once.
 	 * @param listener the listener
 	 */
 	public void addListener(ReloadListener listener) {
@@ -128,7 +121,7 @@ public class Reloader {
 			this.notReadyReason = null;
 		}
 		logger.debug("Reloads will run: " + command);
-		this.listeners.forEach((listener) -> listener.serving(this.generation));
+		this.listeners.tell("serving", (listener) -> listener.serving(this.generation));
 	}
 
 	private void unavailable(String reason) {
@@ -136,91 +129,108 @@ public class Reloader {
 			this.notReadyReason = reason;
 		}
 		logger.warn("Zero-downtime reloads are unavailable: " + reason);
-		this.listeners.forEach((listener) -> listener.serving(this.generation));
+		this.listeners.tell("serving", (listener) -> listener.serving(this.generation));
 	}
 
 	/**
-	 * Start a reload.
+	 * Start a reload. The pre-flight checks and the spawn run on the caller's thread, but
+	 * outside the lock that {@link #status()} takes.
 	 * @param trigger what triggered it, for the log and the status
 	 * @return the reload's id and the spawned child's pid
 	 * @throws ReloadConflictException if a reload is already under way
 	 * @throws ReloadRefusedException if the reload cannot start; nothing was spawned
 	 */
 	public ReloadTicket trigger(String trigger) {
+		ReloadReport report;
+		ReexecCommand reexec;
 		try {
-			return start(trigger);
+			synchronized (this.monitor) {
+				reexec = admit();
+				report = new ReloadReport(UUID.randomUUID().toString().substring(0, 8), trigger,
+						ReloadOutcome.IN_PROGRESS, null, null, Instant.now(), null, null);
+				moveTo(ReloadState.STARTING, report);
+			}
 		}
 		catch (ReloadConflictException | ReloadRefusedException ex) {
-			synchronized (this.monitor) {
-				this.counts = this.counts.withRejected();
-			}
-			this.listeners.forEach((listener) -> listener.rejected(trigger, ex.getMessage()));
+			countRejected(trigger, ex.getMessage());
 			throw ex;
 		}
-	}
-
-	private ReloadTicket start(String trigger) {
-		synchronized (this.monitor) {
-			if (this.state.isBusy()) {
-				throw new ReloadConflictException(this.state, conflictMessage());
-			}
-			ReexecCommand reexec = this.command;
-			if (this.notReadyReason != null || reexec == null) {
-				throw new ReloadRefusedException(
-						(this.notReadyReason != null) ? this.notReadyReason : "no command line to re-execute");
-			}
-			ReloadReport report = new ReloadReport(UUID.randomUUID().toString().substring(0, 8), trigger,
-					ReloadOutcome.IN_PROGRESS, null, null, Instant.now(), null, null);
-			try {
-				reexec.preflight(this.mainClassName);
-				this.preflightChecks.forEach(PreflightCheck::check);
-			}
-			catch (ReloadRefusedException ex) {
-				throw refuse(report, "pre-flight check failed: " + ex.getMessage());
-			}
-			catch (RuntimeException ex) {
-				throw refuse(report, "pre-flight check failed: " + ex);
-			}
-			ControlServer control;
-			try {
-				control = ControlServer.open();
-			}
-			catch (IOException | RuntimeException ex) {
-				throw refuse(report, "the control channel cannot be created: " + ex);
-			}
-			Process child;
-			try {
-				child = this.launcher.launch(reexec,
-						this.generation.childEnvironment(report, control.getSocket(), control.getToken(),
-								this.counts));
-			}
-			catch (IOException ex) {
-				control.close();
-				throw refuse(report, "the child could not be started: " + ex);
-			}
-			control.expect(child.pid());
-			this.lastReload = report.withChild(child.pid());
-			this.state = ReloadState.STARTING;
-			logger.info("Reload " + report.id() + " (" + trigger + "): started child pid " + child.pid()
-					+ " as generation " + (this.generation.number() + 1) + "; waiting up to " + this.startupTimeout
-					+ " for it to become healthy");
-			ReloadReport started = this.lastReload;
-			// before the reload thread runs, so that listeners see started before the end
-			this.listeners.forEach((listener) -> listener.started(started));
-			this.executor.execute(() -> run(child, control));
-			return new ReloadTicket(report.id(), child.pid());
+		ReloadAttempt attempt;
+		try {
+			runPreflightChecks(reexec);
+			attempt = ReloadAttempt.spawn(report.id(), this.launcher, reexec,
+					(control) -> this.generation.childEnvironment(report, control.getSocket(), control.getToken(),
+							currentCounts()));
 		}
+		catch (ReloadRefusedException ex) {
+			throw refuse(report, ex.getMessage());
+		}
+		ReloadReport started = report.withChild(attempt.childPid());
+		synchronized (this.monitor) {
+			this.lastReload = started;
+			this.attempt = attempt;
+		}
+		logger.info("Reload " + report.id() + " (" + trigger + "): started child pid " + attempt.childPid()
+				+ " as generation " + (this.generation.number() + 1) + "; waiting up to " + this.startupTimeout
+				+ " for it to become healthy");
+		// before the reload thread runs, so that listeners see started before the end
+		this.listeners.tell("started", (listener) -> listener.started(started));
+		Thread thread = new Thread(() -> run(attempt), "zerodowntime-reload");
+		thread.setDaemon(true);
+		thread.start();
+		return new ReloadTicket(report.id(), attempt.childPid());
 	}
 
 	/**
-	 * Record a reload that could not start (nothing was spawned) and return the exception
-	 * that tells the caller why.
+	 * Check, under the lock, that a reload may start now.
+	 * @return the command line to re-execute
+	 */
+	private ReexecCommand admit() {
+		if (this.state.isBusy()) {
+			throw new ReloadConflictException(this.state, conflictMessage());
+		}
+		if (this.shutDown) {
+			throw new ReloadRefusedException("the application is shutting down");
+		}
+		ReexecCommand reexec = this.command;
+		if (this.notReadyReason != null || reexec == null) {
+			throw new ReloadRefusedException(
+					(this.notReadyReason != null) ? this.notReadyReason : "no command line to re-execute");
+		}
+		return reexec;
+	}
+
+	private void runPreflightChecks(ReexecCommand reexec) {
+		try {
+			reexec.preflight(this.mainClassName);
+			this.preflightChecks.forEach(PreflightCheck::check);
+		}
+		catch (ReloadRefusedException ex) {
+			throw new ReloadRefusedException("pre-flight check failed: " + ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			throw new ReloadRefusedException("pre-flight check failed: " + ex);
+		}
+	}
+
+	private void countRejected(String trigger, @Nullable String reason) {
+		synchronized (this.monitor) {
+			this.counts = this.counts.withRejected();
+		}
+		this.listeners.tell("rejected", (listener) -> listener.rejected(trigger, String.valueOf(reason)));
+	}
+
+	/**
+	 * Record a reload that could not start (nothing was spawned, or what was is stopped)
+	 * and return the exception that tells the caller why.
 	 */
 	private ReloadRefusedException refuse(ReloadReport report, String reason) {
-		this.lastReload = report.ended(ReloadOutcome.FAILED, reason);
-		this.state = ReloadState.FAILED;
+		synchronized (this.monitor) {
+			moveTo(ReloadState.FAILED, report.ended(ReloadOutcome.FAILED, reason));
+		}
 		logger.error("Reload " + report.id() + " (" + report.trigger() + ") refused, no child started: " + reason
 				+ "; generation " + this.generation.number() + " keeps serving");
+		countRejected(report.trigger(), reason);
 		return new ReloadRefusedException(reason);
 	}
 
@@ -231,143 +241,96 @@ public class Reloader {
 		if (this.state == ReloadState.DRAINING) {
 			return "this generation has handed over" + child + " and is draining; trigger the new generation instead";
 		}
-		return "a reload is already " + this.state.name().toLowerCase().replace('_', ' ') + child;
+		return "a reload is already " + this.state.name().toLowerCase(Locale.ROOT).replace('_', ' ') + child;
 	}
 
-	private void run(Process child, ControlServer control) {
-		ReloadReport succeeded = awaitTakeover(child, control);
-		if (succeeded == null) {
-			return;
-		}
+	private void run(ReloadAttempt attempt) {
+		ReloadReport succeeded;
 		// the control channel is closed (and its directory removed) before the handover,
 		// which normally ends this process
-		String resumed = this.handover.handOver(succeeded, child);
-		if (resumed != null) {
-			ReloadReport failed = succeeded.ended(ReloadOutcome.FAILED, resumed);
-			update(ReloadState.FAILED, failed);
+		try (attempt) {
+			attempt.awaitTakeover(this.startupTimeout, this::childReady);
+			succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
 			synchronized (this.monitor) {
-				// the success counted at the handover stands: the child did take over
-				this.counts = this.counts.withFailed();
-			}
-			this.listeners.forEach((listener) -> listener.failed(failed));
-		}
-	}
-
-	/**
-	 * Wait until the child serves, or roll back.
-	 * @return the successful report, or {@code null} after a rollback
-	 */
-	private @Nullable ReloadReport awaitTakeover(Process child, ControlServer control) {
-		try (control) {
-			ControlServer.ChildReport report = control.awaitReport(child, this.startupTimeout);
-			try (ControlConnection connection = report.connection()) {
-				if (!report.ready()) {
-					throw new ReloadFailedException("child pid " + child.pid() + " is not healthy: " + report.details());
-				}
-				update(ReloadState.HANDING_OVER, current().withChildReady());
-				logger.info("Reload " + current().id() + ": child pid " + child.pid() + " is healthy after "
-						+ current().childReady() + "; handing over");
-				connection.writeLine("ACK");
-				awaitServing(child, connection);
-			}
-			ReloadReport succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
-			update(ReloadState.DRAINING, succeeded);
-			synchronized (this.monitor) {
+				moveTo(ReloadState.DRAINING, succeeded);
 				this.counts = this.counts.withSucceeded();
+				this.attempt = null;
 			}
-			logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
-					+ child.pid() + " serves as generation " + (this.generation.number() + 1));
-			this.listeners.forEach((listener) -> listener.succeeded(succeeded));
-			return succeeded;
 		}
 		catch (ReloadFailedException ex) {
-			rollBack(child, ex.getMessage());
-		}
-		catch (IOException ex) {
-			rollBack(child, "control channel to child pid " + child.pid() + " failed: " + ex.getMessage());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			rollBack(child, "the reload was interrupted");
+			fail(ex.getMessage(), "rolled back");
+			return;
 		}
 		catch (RuntimeException ex) {
-			rollBack(child, "unexpected error: " + ex);
+			fail("unexpected error in the reload: " + ex, "rolled back");
+			return;
 		}
-		return null;
+		logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
+				+ attempt.childPid() + " serves as generation " + (this.generation.number() + 1));
+		this.listeners.tell("succeeded", (listener) -> listener.succeeded(succeeded));
+		handOver(succeeded, attempt.child());
 	}
 
-	private void awaitServing(Process child, ControlConnection connection) throws IOException {
-		String answer;
-		try {
-			answer = connection.readLine(this.startupTimeout);
-		}
-		catch (IOException ex) {
-			throw new ReloadFailedException("child pid " + child.pid() + " closed the control channel instead of "
-					+ "confirming it serves" + exitDescription(child));
-		}
-		if (answer == null) {
-			throw new ReloadFailedException("child pid " + child.pid() + " did not confirm it serves within "
-					+ this.startupTimeout);
-		}
-		if (!answer.equals("SERVING")) {
-			throw new ReloadFailedException("child pid " + child.pid() + " could not open its listeners: "
-					+ answer.replaceFirst("^FAILED ", ""));
-		}
-	}
-
-	private String exitDescription(Process child) {
-		try {
-			if (child.waitFor(1, TimeUnit.SECONDS)) {
-				return " (exit code " + child.exitValue() + ")";
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return "";
-	}
-
-	private void rollBack(Process child, String reason) {
-		logger.error("Reload " + current().id() + " failed, rolling back: " + reason);
-		stop(child);
-		ReloadReport failed = current().ended(ReloadOutcome.FAILED, reason);
-		update(ReloadState.FAILED, failed);
+	private void childReady() {
+		ReloadReport ready = current().withChildReady();
 		synchronized (this.monitor) {
-			this.counts = this.counts.withFailed();
+			moveTo(ReloadState.HANDING_OVER, ready);
 		}
-		this.listeners.forEach((listener) -> listener.failed(failed));
-		logger.info("Reload " + current().id() + " rolled back; generation " + this.generation.number() + " (pid "
+		logger.info("Reload " + ready.id() + ": child pid " + ready.childPid() + " is healthy after "
+				+ ready.childReady() + "; handing over");
+	}
+
+	private void handOver(ReloadReport succeeded, Process child) {
+		String resumed;
+		try {
+			resumed = this.handover.handOver(succeeded, child);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Handover to child pid " + child.pid() + " failed", ex);
+			resumed = "the handover to child pid " + child.pid() + " failed: " + ex;
+		}
+		if (resumed != null) {
+			// the success counted at the handover stands: the child did take over
+			fail(resumed, "resumed serving");
+		}
+	}
+
+	private void fail(String reason, String what) {
+		ReloadReport failed = current().ended(ReloadOutcome.FAILED, reason);
+		synchronized (this.monitor) {
+			moveTo(ReloadState.FAILED, failed);
+			this.counts = this.counts.withFailed();
+			this.attempt = null;
+		}
+		this.listeners.tell("failed", (listener) -> listener.failed(failed));
+		logger.info("Reload " + failed.id() + " " + what + "; generation " + this.generation.number() + " (pid "
 				+ this.generation.pid() + ") keeps serving");
 	}
 
-	private void stop(Process child) {
-		if (!child.isAlive()) {
-			return;
+	/**
+	 * The one place where the state changes. Called with the lock held.
+	 */
+	private void moveTo(ReloadState next, ReloadReport report) {
+		if (!this.state.canMoveTo(next)) {
+			throw new IllegalStateException("Illegal reload state change " + this.state + " -> " + next);
 		}
-		child.destroy();
-		try {
-			if (!child.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("Child pid " + child.pid() + " did not stop within " + STOP_GRACE + " of SIGTERM; killing it");
-				child.destroyForcibly();
-				child.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			child.destroyForcibly();
-			Thread.currentThread().interrupt();
-		}
+		this.state = next;
+		this.lastReload = report;
 	}
 
 	private ReloadReport current() {
 		synchronized (this.monitor) {
-			return this.lastReload;
+			ReloadReport report = this.lastReload;
+			if (report == null) {
+				throw new IllegalStateException("No reload is under way");
+			}
+			return report;
 		}
 	}
 
-	private void update(ReloadState state, ReloadReport report) {
+	private ReloadCounts currentCounts() {
 		synchronized (this.monitor) {
-			this.state = state;
-			this.lastReload = report;
+			return this.counts;
 		}
 	}
 
@@ -378,8 +341,7 @@ public class Reloader {
 	public ReloadStatus status() {
 		synchronized (this.monitor) {
 			return new ReloadStatus(this.state, this.handoffMode, this.generation.pid(), this.generation.number(),
-					this.generation.parentPid(), this.generation.reloadId(), this.counts,
-					this.lastReload);
+					this.generation.parentPid(), this.generation.reloadId(), this.counts, this.lastReload);
 		}
 	}
 
@@ -392,10 +354,19 @@ public class Reloader {
 	}
 
 	/**
-	 * Stop taking work; a running handover is not interrupted.
+	 * Refuse further reloads: the application is shutting down. A child that has not
+	 * been acknowledged yet is stopped (it must not outlive the service it was to
+	 * replace); a handover under way is not interrupted.
 	 */
 	public void shutdown() {
-		this.executor.shutdown();
+		ReloadAttempt starting;
+		synchronized (this.monitor) {
+			this.shutDown = true;
+			starting = (this.state == ReloadState.STARTING) ? this.attempt : null;
+		}
+		if (starting != null) {
+			starting.abort("the application is shutting down; child pid " + starting.childPid() + " is stopped");
+		}
 	}
 
 }

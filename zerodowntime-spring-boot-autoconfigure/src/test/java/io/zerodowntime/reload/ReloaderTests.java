@@ -30,6 +30,10 @@ class ReloaderTests {
 
 	private String resumeReason;
 
+	private RuntimeException handoverFailure;
+
+	private RuntimeException launchFailure;
+
 	private Path controlSocket;
 
 	private Boolean controlSocketAtHandover;
@@ -188,6 +192,100 @@ class ReloaderTests {
 		assertThat(reloader.status().reloads().rejected()).isEqualTo(5);
 	}
 
+	@Test
+	void aHandoverThatThrowsEndsInFailedAndTheNextTriggerIsAccepted() throws Exception {
+		this.handoverFailure = new java.io.UncheckedIOException("Listener on port 8081 could not be reopened",
+				new java.net.BindException("Address already in use"));
+		Reloader reloader = serving(reloader(handshakingChild(), Duration.ofSeconds(30)));
+		reloader.trigger("test");
+		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
+		assertThat(status.lastReload().reason()).contains("could not be reopened");
+		assertThat(status.reloads()).isEqualTo(new ReloadCounts(1, 1, 0));
+		this.handoverFailure = null;
+		assertThat(reloader.trigger("next").childPid()).isPositive();
+	}
+
+	@Test
+	void aListenerThatThrowsOnSuccessDoesNotRollBackTheChildThatServes() throws Exception {
+		Reloader reloader = serving(reloader(handshakingChild(), Duration.ofSeconds(30)));
+		reloader.addListener(new ReloadListener() {
+
+			@Override
+			public void succeeded(ReloadReport report) {
+				throw new IllegalStateException("metrics registry closed");
+			}
+
+		});
+		ReloadTicket ticket = reloader.trigger("test");
+		awaitHandover();
+		ReloadStatus status = reloader.status();
+		assertThat(status.state()).isEqualTo(ReloadState.DRAINING);
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
+		assertThat(this.handedOver.get().childPid()).isEqualTo(ticket.childPid());
+		assertThat(this.child.isAlive()).as("child that took over is alive").isTrue();
+	}
+
+	@Test
+	void aLauncherThatThrowsAnythingIsARefusalThatLeavesNoControlDirectory() {
+		this.launchFailure = new IllegalStateException("jnr: dup2 unavailable");
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
+			.withMessageContaining("the child could not be started")
+			.withMessageContaining("dup2 unavailable");
+		assertThat(this.controlSocket).as("control directory").doesNotExist();
+		ReloadStatus status = reloader.status();
+		assertThat(status.state()).isEqualTo(ReloadState.FAILED);
+		assertThat(status.reloads()).isEqualTo(new ReloadCounts(0, 0, 1));
+		this.launchFailure = null;
+		assertThat(reloader.trigger("next").childPid()).isPositive();
+	}
+
+	@Test
+	void afterShutdownATriggerIsRefusedAndStartsNoChild() {
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		reloader.shutdown();
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
+			.withMessageContaining("shutting down");
+		assertThat(this.child).as("spawned child").isNull();
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
+	}
+
+	@Test
+	void shutdownStopsAChildThatHasNotTakenOver() throws Exception {
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		ReloadTicket ticket = reloader.trigger("test");
+		reloader.shutdown();
+		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
+		assertThat(status.lastReload().reason()).contains("shutting down");
+		assertThat(this.child.isAlive()).isFalse();
+		assertThat(this.controlSocket).as("control directory").doesNotExist();
+		assertThat(ticket.childPid()).isEqualTo(this.child.pid());
+	}
+
+	@Test
+	void onlyLegalStateChangesAreAllowed() {
+		assertThat(ReloadState.IDLE.canMoveTo(ReloadState.STARTING)).isTrue();
+		assertThat(ReloadState.FAILED.canMoveTo(ReloadState.STARTING)).isTrue();
+		assertThat(ReloadState.DRAINING.canMoveTo(ReloadState.FAILED)).isTrue();
+		assertThat(ReloadState.DRAINING.canMoveTo(ReloadState.STARTING)).isFalse();
+		assertThat(ReloadState.STARTING.canMoveTo(ReloadState.DRAINING)).isFalse();
+		assertThat(ReloadState.IDLE.canMoveTo(ReloadState.FAILED)).isFalse();
+	}
+
+	private void awaitHandover() throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.handedOver.get() == null && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(this.handedOver.get()).as("handed over").isNotNull();
+	}
+
+	private static String handshakingChild() {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		return "exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+				+ HandshakingChild.class.getName();
+	}
+
 	private Reloader serving(Reloader reloader) {
 		reloader.serving(ReexecCommand.of(Path.of("/bin/sh"), List.of("sh", "-c", "true"), Path.of("."), null),
 				null);
@@ -206,6 +304,9 @@ class ReloaderTests {
 				ProcessBuilder builder = new ProcessBuilder("sh", "-c", shellScript).inheritIO();
 				builder.environment().putAll(environment);
 				ReloaderTests.this.controlSocket = Path.of(environment.get("ZERODOWNTIME_CONTROL_SOCKET")).getParent();
+				if (ReloaderTests.this.launchFailure != null) {
+					throw ReloaderTests.this.launchFailure;
+				}
 				ReloaderTests.this.child = builder.start();
 				return ReloaderTests.this.child;
 			}
@@ -215,6 +316,9 @@ class ReloaderTests {
 				(report, child) -> {
 					this.controlSocketAtHandover = Files.exists(this.controlSocket);
 					this.handedOver.set(report);
+					if (this.handoverFailure != null) {
+						throw this.handoverFailure;
+					}
 					return this.resumeReason;
 				}, preflightChecks);
 		reloader.addListener(this.recorder);
