@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * The parent's end of the control channel for one reload: a Unix domain socket in a fresh
  * {@code 0700} directory, and a random token that only the spawned child receives (in its
  * environment). A connection is believed only if it presents the token and the child's
- * pid; anything else is answered {@code DENIED} and changes nothing.
+ * pid; anything else is answered {@code DENIED} and changes nothing. Each connection is
+ * read on a thread of its own, so that a silent peer cannot hold up the child's report,
+ * and every connection still open when the reload ends is closed with the server.
  *
  * @author zerodowntime
  */
@@ -39,6 +43,11 @@ final class ControlServer implements Closeable {
 	private static final Duration FIRST_LINE_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final int MAX_SOCKET_PATH_LENGTH = 108;
+
+	/**
+	 * The most connections read at once; further ones are closed unread.
+	 */
+	private static final int MAX_OPEN_CONNECTIONS = 16;
 
 	/**
 	 * The longest random part {@link Files#createTempDirectory} adds to the prefix.
@@ -57,12 +66,22 @@ final class ControlServer implements Closeable {
 
 	private final CompletableFuture<ChildReport> report = new CompletableFuture<>();
 
+	private final Set<ControlConnection> connections = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean closed;
+
 	private ControlServer(Path directory, String token) throws IOException {
 		this.directory = directory;
 		this.socket = directory.resolve("control.sock");
 		this.token = token;
 		this.channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-		this.channel.bind(UnixDomainSocketAddress.of(this.socket));
+		try {
+			this.channel.bind(UnixDomainSocketAddress.of(this.socket));
+		}
+		catch (IOException | RuntimeException ex) {
+			this.channel.close();
+			throw ex;
+		}
 		Thread acceptor = new Thread(this::acceptReports, "zerodowntime-control");
 		acceptor.setDaemon(true);
 		acceptor.start();
@@ -72,15 +91,19 @@ final class ControlServer implements Closeable {
 		Path base = controlBase(Path.of(System.getProperty("java.io.tmpdir")));
 		Path directory = Files.createTempDirectory(base, "zerodowntime-",
 				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-		byte[] secret = new byte[32];
-		new SecureRandom().nextBytes(secret);
 		try {
-			return new ControlServer(directory, HexFormat.of().formatHex(secret));
+			return openIn(directory);
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			Files.deleteIfExists(directory);
 			throw ex;
 		}
+	}
+
+	static ControlServer openIn(Path directory) throws IOException {
+		byte[] secret = new byte[32];
+		new SecureRandom().nextBytes(secret);
+		return new ControlServer(directory, HexFormat.of().formatHex(secret));
 	}
 
 	/**
@@ -142,7 +165,14 @@ final class ControlServer implements Closeable {
 		try {
 			while (this.channel.isOpen()) {
 				SocketChannel accepted = this.channel.accept();
-				handle(accepted);
+				if (this.connections.size() >= MAX_OPEN_CONNECTIONS) {
+					logger.warn("Rejected a control connection: " + MAX_OPEN_CONNECTIONS + " already open");
+					accepted.close();
+					continue;
+				}
+				Thread reader = new Thread(() -> handle(accepted), "zerodowntime-control-connection");
+				reader.setDaemon(true);
+				reader.start();
 			}
 		}
 		catch (ClosedChannelException ex) {
@@ -157,18 +187,47 @@ final class ControlServer implements Closeable {
 		ControlConnection connection = null;
 		try {
 			connection = new ControlConnection(accepted);
+			this.connections.add(connection);
+			if (this.closed) {
+				close(connection);
+				return;
+			}
 			String line = connection.readLine(FIRST_LINE_TIMEOUT);
 			ChildReport received = (line != null) ? authenticate(line, connection) : null;
-			if (received == null || !this.report.complete(received)) {
-				connection.writeLine("DENIED");
-				connection.close();
+			if (received != null && this.report.complete(received)) {
+				if (this.closed) {
+					// the reload ended (timed out) while this report was on its way
+					close(connection);
+				}
+				return;
 			}
+			connection.writeLine("DENIED");
+			close(connection);
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Rejected a control connection: " + ex.getMessage());
-			if (connection != null) {
-				connection.close();
+			if (!this.closed) {
+				logger.warn("Rejected a control connection: " + ex.getMessage());
 			}
+			if (connection != null) {
+				close(connection);
+			}
+			else {
+				closeQuietly(accepted);
+			}
+		}
+	}
+
+	private void close(ControlConnection connection) {
+		this.connections.remove(connection);
+		connection.close();
+	}
+
+	private static void closeQuietly(SocketChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// nothing more to release
 		}
 	}
 
@@ -190,14 +249,20 @@ final class ControlServer implements Closeable {
 		return new ChildReport(ready, (parts.length > 3) ? parts[3] : "", connection);
 	}
 
+	/**
+	 * Stop accepting and close every connection, the child's report included: the reload
+	 * this channel served has ended.
+	 */
 	@Override
 	public void close() {
+		this.closed = true;
 		try {
 			this.channel.close();
 		}
 		catch (IOException ex) {
 			// nothing more to release
 		}
+		this.connections.forEach(this::close);
 		try {
 			Files.deleteIfExists(this.socket);
 			Files.deleteIfExists(this.directory);

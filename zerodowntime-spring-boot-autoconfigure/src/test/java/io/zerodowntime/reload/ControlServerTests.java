@@ -9,9 +9,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
  * Tests for {@link ControlServer} and the child's side, {@link ControlConnection}.
@@ -86,6 +88,75 @@ class ControlServerTests {
 		server.close();
 		assertThat(server.getSocket()).doesNotExist();
 		assertThat(server.getSocket().getParent()).doesNotExist();
+	}
+
+	@Test
+	void aControlChannelThatCannotBindLeavesNoDescriptorOpen(@TempDir Path directory) throws IOException {
+		// a file in the socket's place: bind fails
+		Files.createFile(directory.resolve("control.sock"));
+		long before = openSocketDescriptors();
+		for (int i = 0; i < 20; i++) {
+			assertThatIOException().isThrownBy(() -> ControlServer.openIn(directory));
+		}
+		assertThat(openSocketDescriptors()).isEqualTo(before);
+	}
+
+	@Test
+	void aSilentPeerDoesNotHoldUpTheChildsReport() throws Exception {
+		Process child = sleeper();
+		try (ControlServer server = ControlServer.open();
+				ControlConnection silent = ControlConnection.connect(server.getSocket());
+				ControlConnection real = ControlConnection.connect(server.getSocket())) {
+			server.expect(child.pid());
+			real.writeLine("READY " + child.pid() + " " + server.getToken());
+			// shorter than the time the server gives a peer for its first line
+			ControlServer.ChildReport report = server.awaitReport(child, Duration.ofSeconds(3));
+			assertThat(report.ready()).isTrue();
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
+	@Test
+	void aReportThatArrivesAfterTheReloadEndedIsClosed() throws Exception {
+		Process child = sleeper();
+		try (ControlConnection late = connectAndCloseAfterTimeout(child)) {
+			// the server's end is closed: writing the report or reading the answer fails
+			assertThatIOException().isThrownBy(() -> {
+				late.writeLine("READY " + child.pid() + " " + this.token);
+				late.readLine(Duration.ofSeconds(10));
+			});
+		}
+		finally {
+			child.destroyForcibly();
+		}
+	}
+
+	private String token;
+
+	private ControlConnection connectAndCloseAfterTimeout(Process child) throws Exception {
+		try (ControlServer server = ControlServer.open()) {
+			server.expect(child.pid());
+			this.token = server.getToken();
+			ControlConnection late = ControlConnection.connect(server.getSocket());
+			assertThatExceptionOfType(ReloadFailedException.class)
+				.isThrownBy(() -> server.awaitReport(child, Duration.ofMillis(300)));
+			return late;
+		}
+	}
+
+	private static long openSocketDescriptors() throws IOException {
+		try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+			return descriptors.filter((fd) -> {
+				try {
+					return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+				}
+				catch (IOException ex) {
+					return false;
+				}
+			}).count();
+		}
 	}
 
 	private static String send(ControlServer server, String line) throws IOException {
