@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Who this process is in the chain of generations: generation 0 was started by the user;
  * every later one was started by a reload and finds its parent's control channel in its
- * environment.
+ * environment. Those variables are inherited by every process the application itself
+ * starts, so they are believed only by a process whose real parent is the pid they name.
  *
  * @param number the generation number, 0 for a process started by the user
  * @param pid this process's pid
@@ -47,22 +49,40 @@ public record Generation(int number, long pid, @Nullable Long parentPid, @Nullab
 	 * @return the current generation
 	 */
 	public static Generation current() {
-		return fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+		ProcessHandle self = ProcessHandle.current();
+		return fromEnvironment(System.getenv(), self.pid(), self.parent().map(ProcessHandle::pid).orElse(null));
 	}
 
-	static Generation fromEnvironment(Map<String, String> environment, long pid) {
+	static Generation fromEnvironment(Map<String, String> environment, long pid, @Nullable Long realParentPid) {
 		String socket = environment.get(CONTROL_SOCKET_VARIABLE);
 		String token = environment.get(TOKEN_VARIABLE);
 		if (socket == null || socket.isEmpty() || token == null || token.isEmpty()) {
-			return new Generation(0, pid, null, null, null, null, null, ReloadCounts.NONE);
+			return first(pid);
 		}
-		int number = Integer.parseInt(environment.getOrDefault(GENERATION_VARIABLE, "1"));
 		String parent = environment.get(PARENT_PID_VARIABLE);
-		String started = environment.get(RELOAD_STARTED_VARIABLE);
-		return new Generation(number, pid, (parent != null) ? Long.valueOf(parent) : null,
-				environment.get(RELOAD_ID_VARIABLE), Path.of(socket), token,
-				(started != null) ? Instant.ofEpochMilli(Long.parseLong(started)) : null,
-				ReloadCounts.decode(environment.get(RELOAD_COUNTS_VARIABLE)));
+		if (parent == null || realParentPid == null || !parent.equals(realParentPid.toString())) {
+			LogFactory.getLog(Generation.class)
+				.warn("Ignoring the " + CONTROL_SOCKET_VARIABLE + " in the environment: it names parent pid " + parent
+						+ ", but this process was started by pid " + realParentPid + " (inherited from an "
+						+ "application that starts other processes?); this process is generation 0");
+			return first(pid);
+		}
+		try {
+			int number = Integer.parseInt(environment.getOrDefault(GENERATION_VARIABLE, "1"));
+			String started = environment.get(RELOAD_STARTED_VARIABLE);
+			return new Generation(number, pid, realParentPid, environment.get(RELOAD_ID_VARIABLE), Path.of(socket),
+					token, (started != null) ? Instant.ofEpochMilli(Long.parseLong(started)) : null,
+					ReloadCounts.decode(environment.get(RELOAD_COUNTS_VARIABLE)));
+		}
+		catch (RuntimeException ex) {
+			LogFactory.getLog(Generation.class)
+				.warn("Ignoring a malformed reload environment (" + ex + "); this process is generation 0");
+			return first(pid);
+		}
+	}
+
+	private static Generation first(long pid) {
+		return new Generation(0, pid, null, null, null, null, null, ReloadCounts.NONE);
 	}
 
 	/**
