@@ -8,10 +8,10 @@ import io.zerodowntime.handoff.ConnectionDrainHandover;
 import io.zerodowntime.handoff.GenerationStartup;
 import io.zerodowntime.handoff.HealthProbe;
 import io.zerodowntime.handoff.ReadinessStateHealthProbe;
+import io.zerodowntime.handoff.WebServers;
 import io.zerodowntime.reload.ChildLauncher;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
-import io.zerodowntime.reload.InheritingChildLauncher;
 import io.zerodowntime.reload.MemoryHeadroomCheck;
 import io.zerodowntime.reload.PidFile;
 import io.zerodowntime.reload.PreflightCheck;
@@ -93,26 +93,29 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean
+	WebServers zeroDowntimeWebServers() {
+		return new WebServers();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	ConnectionDrainHandover connectionDrainHandover(HandoffConnectors connectors, ZeroDowntimeProperties properties,
-			ConfigurableApplicationContext context, ObjectProvider<PidFile> pidFile,
+			ConfigurableApplicationContext context, WebServers webServers, ObjectProvider<PidFile> pidFile,
 			ConnectionDrainHandover.ProcessExit exit) {
-		return new ConnectionDrainHandover(connectors, properties.getDrainTimeout(), context, pidFile.getIfAvailable(),
-				exit);
+		return new ConnectionDrainHandover(connectors, properties.getDrainTimeout(), context, webServers,
+				pidFile.getIfAvailable(), exit);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ChildLauncher zeroDowntimeChildLauncher(ZeroDowntimeProperties properties, HandoffConnectors connectors) {
-		if (properties.getHandoff() != HandoffMode.INHERIT) {
-			return new ChildLauncher();
-		}
-		if (!ClassUtils.isPresent(JNR_POSIX, getClass().getClassLoader())) {
+		if (properties.getHandoff() == HandoffMode.INHERIT
+				&& !ClassUtils.isPresent(JNR_POSIX, getClass().getClassLoader())) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.handoff", "inherit",
 					"passing the listener needs jnr-posix (com.github.jnr:jnr-posix) on the class path; "
 							+ "zerodowntime-spring-boot-starter brings it. Or set zerodowntime.handoff=reuseport");
 		}
-		return new InheritingChildLauncher(connectors::getMainListenerPort);
+		return connectors.childLauncher();
 	}
 
 	@Bean(destroyMethod = "shutdown")
@@ -122,6 +125,7 @@ public final class ZeroDowntimeAutoConfiguration {
 			ObjectProvider<PreflightCheck> preflightChecks) {
 		List<PreflightCheck> checks = new ArrayList<>();
 		checks.add(connectors::checkEveryConnectorIsHandedOver);
+		checks.add(connectors::checkReusePortListenersHaveFixedPorts);
 		checks.add(new MemoryHeadroomCheck(properties.getMemoryCheck()));
 		// the next generation writes the PID file when it takes over: a reload that could
 		// not record its pid is refused up front

@@ -10,7 +10,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,15 +32,19 @@ public class ConnectionDrainHandover implements Handover {
 
 	private final ConfigurableApplicationContext context;
 
+	private final WebServers webServers;
+
 	private final @Nullable PidFile pidFile;
 
 	private final ProcessExit exit;
 
 	public ConnectionDrainHandover(HandoffConnectors connectors, Duration drainTimeout,
-			ConfigurableApplicationContext context, @Nullable PidFile pidFile, ProcessExit exit) {
+			ConfigurableApplicationContext context, WebServers webServers, @Nullable PidFile pidFile,
+			ProcessExit exit) {
 		this.connectors = connectors;
 		this.drainTimeout = drainTimeout;
 		this.context = context;
+		this.webServers = webServers;
 		this.pidFile = pidFile;
 		this.exit = exit;
 	}
@@ -71,12 +74,11 @@ public class ConnectionDrainHandover implements Handover {
 
 	/**
 	 * The drain timeout bounds the whole exit: Spring Boot's graceful shutdown would wait
-	 * for the cut-off requests once more.
+	 * for the cut-off requests once more, on the application's and on a separate
+	 * management server.
 	 */
 	private void stopWebServerWithoutGrace() {
-		if (this.context instanceof WebServerApplicationContext webServerContext) {
-			webServerContext.getWebServer().stop();
-		}
+		this.webServers.stopAll();
 	}
 
 	private int awaitDrained(long deadline, Process child) {
@@ -95,9 +97,10 @@ public class ConnectionDrainHandover implements Handover {
 	}
 
 	private String resume(Process child) {
-		this.connectors.resumeAccepting();
+		String notResumed = this.connectors.resumeAccepting();
 		String reason = "new generation pid " + child.pid() + " exited with code " + child.exitValue()
-				+ " while this generation was still draining; this generation accepts again and keeps serving";
+				+ " while this generation was still draining; this generation accepts again and keeps serving"
+				+ ((notResumed != null) ? ", but " + notResumed : "");
 		logger.error(reason);
 		if (this.pidFile != null) {
 			this.pidFile.writeOrLogFailure(ProcessHandle.current().pid());

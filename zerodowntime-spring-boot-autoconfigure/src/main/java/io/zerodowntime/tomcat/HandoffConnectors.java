@@ -2,9 +2,12 @@ package io.zerodowntime.tomcat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.zerodowntime.reload.ChildLauncher;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.ReloadRefusedException;
 import org.apache.catalina.connector.Connector;
@@ -91,11 +94,60 @@ public class HandoffConnectors {
 	}
 
 	/**
-	 * Open every gated listener and start accepting.
+	 * Check that the next generation can serve the same ports: a reuseport listener on port
+	 * 0 would be bound to another random port by the next generation, and the service
+	 * would silently move.
+	 * @throws ReloadRefusedException naming the listeners on port 0
+	 */
+	public void checkReusePortListenersHaveFixedPorts() {
+		List<String> random = this.endpoints.stream()
+			.filter((endpoint) -> endpoint.getHandoffMode() == HandoffMode.REUSEPORT && endpoint.getPort() == 0)
+			.map((endpoint) -> "port 0 (now " + endpoint.getLocalPort() + ")")
+			.toList();
+		if (!random.isEmpty()) {
+			throw new ReloadRefusedException("the listener(s) on " + String.join(", ", random) + " use a random port "
+					+ "and are shared with SO_REUSEPORT, so the next generation would bind another random port; set a "
+					+ "fixed port" + ((this.handoffMode == HandoffMode.REUSEPORT) ? " or zerodowntime.handoff=inherit"
+							: ""));
+		}
+	}
+
+	/**
+	 * Open every gated listener and start accepting. Every listener is bound before any
+	 * accepts, and the main listener opens last, so that a listener that cannot be bound
+	 * fails the child before it has taken a single connection.
 	 * @throws UncheckedIOException if a listener cannot be bound
 	 */
 	public void openListeners() {
-		forEachListener(HandoffNioEndpoint::openListener, "opened");
+		List<HandoffNioEndpoint> ordered = mainLast();
+		List<HandoffNioEndpoint> bound = new ArrayList<>();
+		for (HandoffNioEndpoint endpoint : ordered) {
+			try {
+				endpoint.bindGated();
+				bound.add(endpoint);
+			}
+			catch (IOException ex) {
+				bound.forEach(HandoffNioEndpoint::unbindGated);
+				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be bound", ex);
+			}
+		}
+		for (HandoffNioEndpoint endpoint : ordered) {
+			try {
+				endpoint.openGate();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be opened", ex);
+			}
+		}
+	}
+
+	private List<HandoffNioEndpoint> mainLast() {
+		List<HandoffNioEndpoint> ordered = new ArrayList<>(this.endpoints);
+		HandoffNioEndpoint main = this.main;
+		if (main != null && ordered.remove(main)) {
+			ordered.add(main);
+		}
+		return ordered;
 	}
 
 	/**
@@ -106,22 +158,33 @@ public class HandoffConnectors {
 	}
 
 	/**
-	 * Accept again on every listener after {@link #stopAccepting()}.
-	 * @throws UncheckedIOException if a listener cannot be bound again
+	 * Accept again on every listener after {@link #stopAccepting()}, the main listener
+	 * first. Every listener is tried, whatever fails before it.
+	 * @return what could not be reopened, or {@code null} if every listener accepts again
 	 */
-	public void resumeAccepting() {
-		forEachListener(HandoffNioEndpoint::resumeAccepting, "reopened");
-	}
-
-	private void forEachListener(ListenerAction action, String done) {
-		for (HandoffNioEndpoint endpoint : this.endpoints) {
+	public @Nullable String resumeAccepting() {
+		List<HandoffNioEndpoint> ordered = mainLast();
+		Collections.reverse(ordered);
+		List<String> failures = new ArrayList<>();
+		for (HandoffNioEndpoint endpoint : ordered) {
 			try {
-				action.apply(endpoint);
+				endpoint.resumeAccepting();
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Listener on port " + endpoint.getPort() + " could not be " + done, ex);
+			catch (IOException | RuntimeException ex) {
+				failures.add("port " + endpoint.getPort() + " (" + ex.getMessage() + ")");
 			}
 		}
+		return failures.isEmpty() ? null : "the listener(s) on " + String.join(", ", failures)
+				+ " could not accept again";
+	}
+
+	/**
+	 * Return the launcher that starts the next generation so that it can serve the main
+	 * listener in this handoff mode.
+	 * @return the launcher
+	 */
+	public ChildLauncher childLauncher() {
+		return ListenerSharing.of(this.handoffMode).childLauncher(this::getMainListenerPort);
 	}
 
 	/**
@@ -173,16 +236,6 @@ public class HandoffConnectors {
 	 */
 	public int size() {
 		return this.endpoints.size();
-	}
-
-	/**
-	 * An action on one listener that may fail to bind.
-	 */
-	@FunctionalInterface
-	private interface ListenerAction {
-
-		void apply(HandoffNioEndpoint endpoint) throws IOException;
-
 	}
 
 }

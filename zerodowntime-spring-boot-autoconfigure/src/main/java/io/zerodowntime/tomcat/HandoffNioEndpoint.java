@@ -4,34 +4,34 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardSocketOptions;
-import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.zerodowntime.reload.HandoffMode;
+import org.apache.tomcat.util.net.Acceptor;
 import org.apache.tomcat.util.net.Acceptor.AcceptorState;
+import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketProcessorBase;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link NioEndpoint} whose TCP listener takes part in a reload.
+ * An {@link NioEndpoint} whose TCP listener takes part in a reload. How the listener is
+ * shared is the {@link ListenerSharing} of its {@link HandoffMode}; whether it takes new
+ * connections is its {@link AcceptState}:
  * <ul>
- * <li>In {@link HandoffMode#INHERIT inherit} mode it serves the listening socket the
- * parent passed on descriptor 0 ({@link System#inheritedChannel()}), and binds one itself
- * only when there is none (generation 0).</li>
- * <li>In {@link HandoffMode#REUSEPORT reuseport} mode it binds with {@code SO_REUSEPORT},
- * which must be set before the bind (Tomcat has no property for it).</li>
- * <li>In a child the acceptor does not call accept() (and a reuseport listener stays
- * unbound) until {@link #openListener()}: a child that is rolled back has taken no
- * connection.</li>
- * <li>{@link #stopAccepting()} ends the acceptor while open connections go on being
- * served, each later response carrying {@code Connection: close}; {@link #resumeAccepting()}
- * undoes it. A connection that the acceptor took in the race with that stop is served,
- * never dropped.</li>
+ * <li>{@link AcceptState#GATED GATED} (a child awaiting its parent's acknowledgement): the
+ * acceptor starts with Tomcat but calls no accept() until {@link #openGate()}; a child
+ * that is rolled back has taken no connection.</li>
+ * <li>{@link #stopAccepting()} ({@link AcceptState#STOPPED STOPPED}) ends the acceptor
+ * while open connections go on being served, each later response carrying
+ * {@code Connection: close}; {@link #resumeAccepting()} undoes it. A connection that the
+ * acceptor took in the race with that stop is served, never dropped.</li>
  * </ul>
  * Unix domain socket listeners are left to Tomcat.
  *
@@ -43,17 +43,15 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	private final Object listenerMonitor = new Object();
 
-	private HandoffMode handoffMode = HandoffMode.INHERIT;
+	private final AtomicInteger requestsInProgress = new AtomicInteger();
+
+	private ListenerSharing sharing = ListenerSharing.of(HandoffMode.INHERIT);
 
 	private volatile @Nullable ServerSocketChannel listener;
 
 	private volatile boolean listenerInherited;
 
-	private volatile boolean gated;
-
-	private volatile boolean stoppedAccepting;
-
-	private volatile int acceptorEpoch;
+	private volatile AcceptState acceptState = AcceptState.ACCEPTING;
 
 	public HandoffNioEndpoint() {
 		// bound on start, so that Tomcat's graceful close of the server socket applies
@@ -65,7 +63,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 * @param handoffMode the handoff mode
 	 */
 	public void setHandoffMode(HandoffMode handoffMode) {
-		this.handoffMode = handoffMode;
+		this.sharing = ListenerSharing.of(handoffMode);
 	}
 
 	/**
@@ -73,16 +71,24 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 * @return the handoff mode
 	 */
 	public HandoffMode getHandoffMode() {
-		return this.handoffMode;
+		return this.sharing.mode();
 	}
 
 	/**
 	 * Keep the acceptor stopped (and a reuseport listener unbound) until
-	 * {@link #openListener()}.
-	 * @param gated whether to wait for {@link #openListener()}
+	 * {@link #openGate()}. Set before the endpoint starts.
+	 * @param gated whether to wait for {@link #openGate()}
 	 */
 	public void setGated(boolean gated) {
-		this.gated = gated;
+		this.acceptState = gated ? AcceptState.GATED : AcceptState.ACCEPTING;
+	}
+
+	/**
+	 * Return whether this endpoint takes new connections.
+	 * @return the accept state
+	 */
+	public AcceptState getAcceptState() {
+		return this.acceptState;
 	}
 
 	/**
@@ -93,104 +99,101 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		return this.listenerInherited;
 	}
 
+	void markListenerInherited() {
+		this.listenerInherited = true;
+	}
+
+	private boolean isUnixDomain() {
+		return getUnixDomainSocketPath() != null;
+	}
+
 	@Override
 	protected void initServerSocket() throws Exception {
-		if (getUnixDomainSocketPath() != null) {
+		if (isUnixDomain()) {
 			super.initServerSocket();
 			return;
 		}
 		synchronized (this.listenerMonitor) {
-			if (this.handoffMode == HandoffMode.INHERIT) {
-				this.listener = inheritedOrBoundListener();
-			}
-			else if (!this.gated) {
-				this.listener = bindListener(true);
-			}
-		}
-	}
-
-	private ServerSocketChannel inheritedOrBoundListener() throws IOException {
-		Channel inherited = System.inheritedChannel();
-		if (inherited instanceof ServerSocketChannel channel && servesThisPort(channel)) {
-			this.listenerInherited = true;
-			channel.configureBlocking(true);
-			return channel;
-		}
-		if (this.gated) {
-			throw new IllegalStateException("zerodowntime.handoff=inherit, but no listening socket for port "
-					+ getPortWithOffset() + " was inherited on file descriptor 0 (did the handoff mode change "
-					+ "between generations? restart the service to change it)");
-		}
-		return bindListener(false);
-	}
-
-	private boolean servesThisPort(ServerSocketChannel channel) throws IOException {
-		return channel.getLocalAddress() instanceof InetSocketAddress address
-				&& (getPortWithOffset() == 0 || address.getPort() == getPortWithOffset());
-	}
-
-	private ServerSocketChannel bindListener(boolean reusePort) throws IOException {
-		ServerSocketChannel channel = ServerSocketChannel.open();
-		try {
-			getSocketProperties().setProperties(channel.socket());
-			if (reusePort) {
-				channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-			}
-			channel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
-			channel.configureBlocking(true);
-			return channel;
-		}
-		catch (IOException | RuntimeException ex) {
-			channel.close();
-			throw ex;
+			this.listener = this.sharing.listenerAtStart(this, this.acceptState == AcceptState.GATED);
 		}
 	}
 
 	/**
-	 * Start accepting (binding a reuseport listener first), if this endpoint was gated.
+	 * Bind the listener of a gated endpoint, without accepting yet: everything that can
+	 * fail in opening a generation's listeners happens before any of them accepts.
 	 * @throws IOException if the listener cannot be bound
 	 */
-	public void openListener() throws IOException {
+	public void bindGated() throws IOException {
 		synchronized (this.listenerMonitor) {
-			if (!this.gated) {
+			if (this.acceptState == AcceptState.GATED) {
+				ensureListenerBound();
+			}
+		}
+	}
+
+	/**
+	 * Give up a listener that {@link #bindGated()} bound for a reuseport endpoint that is
+	 * still gated: another listener of this generation could not be bound, and a bound
+	 * reuseport socket would be sent connections that nobody accepts.
+	 */
+	public void unbindGated() {
+		synchronized (this.listenerMonitor) {
+			if (this.acceptState == AcceptState.GATED && this.sharing.closesListenerOnStop()) {
+				closeListener();
+			}
+		}
+	}
+
+	/**
+	 * Start accepting, if this endpoint was gated (binding its listener first if
+	 * {@link #bindGated()} has not).
+	 * @throws IOException if the listener cannot be bound
+	 */
+	public void openGate() throws IOException {
+		synchronized (this.listenerMonitor) {
+			if (this.acceptState != AcceptState.GATED) {
 				return;
 			}
 			ensureListenerBound();
-			this.gated = false;
+			this.acceptState = AcceptState.ACCEPTING;
 			this.listenerMonitor.notifyAll();
 		}
 	}
 
 	/**
 	 * Bind the listener if this endpoint has none: a reuseport listener is bound only when
-	 * the endpoint starts accepting, and again after a stop closed it.
+	 * the endpoint opens, and again after a stop closed it.
 	 */
 	private void ensureListenerBound() throws IOException {
-		if (getUnixDomainSocketPath() == null && this.listener == null) {
-			this.listener = bindListener(this.handoffMode == HandoffMode.REUSEPORT);
+		if (!isUnixDomain() && this.listener == null) {
+			this.listener = this.sharing.bind(this);
 		}
 	}
 
 	/**
-	 * Hold the acceptor while the endpoint is gated: it starts with Tomcat, as usual, but
-	 * calls accept() only once the gate opens. If the endpoint stops first, the acceptor
-	 * ends quietly.
+	 * Hold the acceptor while the endpoint is gated. Accepting needs no lock: only a gated
+	 * acceptor waits on the monitor, and nothing holds it for long.
+	 * @return whether to accept now; {@code false} once accepting has stopped
 	 */
-	private void awaitGate() throws IOException, InterruptedException {
-		synchronized (this.listenerMonitor) {
-			while (this.gated && isRunning()) {
-				this.listenerMonitor.wait(50);
+	private boolean passGate() throws IOException, InterruptedException {
+		if (this.acceptState == AcceptState.GATED) {
+			synchronized (this.listenerMonitor) {
+				while (this.acceptState == AcceptState.GATED && isRunning()) {
+					this.listenerMonitor.wait(50);
+				}
 			}
-			if (this.gated) {
+			if (this.acceptState == AcceptState.GATED) {
+				// the endpoint stopped before it was opened: the acceptor ends quietly
 				throw new ClosedChannelException();
 			}
 		}
+		return this.acceptState == AcceptState.ACCEPTING;
 	}
 
 	@Override
 	protected void unlockAccept() {
-		if (this.gated) {
-			// the acceptor is not in accept(): awaitGate() notices the stop by itself
+		if (this.acceptState == AcceptState.GATED) {
+			// the acceptor is not in accept(): passGate() notices the stop by itself
 			return;
 		}
 		super.unlockAccept();
@@ -205,39 +208,41 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 * connections to the other generation's socket.
 	 */
 	public void stopAccepting() {
+		Acceptor<SocketChannel> stopped;
 		synchronized (this.listenerMonitor) {
-			if (this.stoppedAccepting || this.acceptor == null) {
+			stopped = this.acceptor;
+			if (this.acceptState != AcceptState.ACCEPTING || stopped == null) {
 				return;
 			}
-			this.stoppedAccepting = true;
-			this.acceptor.stopMillis(-1);
-			if (getUnixDomainSocketPath() != null) {
+			// the acceptor's stop flag first: an acceptor that sees STOPPED ends at once
+			stopped.stopMillis(-1);
+			this.acceptState = AcceptState.STOPPED;
+			if (isUnixDomain()) {
 				return;
 			}
-			if (this.handoffMode == HandoffMode.REUSEPORT) {
+			if (this.sharing.closesListenerOnStop()) {
 				// closing our own socket wakes the blocked accept(); a throwaway connection
 				// could land in the other generation and leave this acceptor blocked
 				closeListener();
-			}
-			else {
-				unlockSharedListener();
+				return;
 			}
 		}
+		// outside the lock: the acceptor may need to pass the gate to end
+		unlockSharedListener(stopped);
 	}
 
 	/**
 	 * Accept again after {@link #stopAccepting()}: the generation that took over has died
 	 * while this one was draining. A reuseport listener is bound anew.
-	 * @throws IOException if the listener cannot be bound
+	 * @throws IOException if the listener cannot be bound; the endpoint stays stopped
 	 */
 	public void resumeAccepting() throws IOException {
 		synchronized (this.listenerMonitor) {
-			if (!this.stoppedAccepting) {
+			if (this.acceptState != AcceptState.STOPPED) {
 				return;
 			}
 			ensureListenerBound();
-			this.acceptorEpoch++;
-			this.stoppedAccepting = false;
+			this.acceptState = AcceptState.ACCEPTING;
 			super.startAcceptorThread();
 		}
 	}
@@ -246,7 +251,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	public int getMaxKeepAliveRequests() {
 		// while accepting is stopped every response says "Connection: close", so that
 		// clients move to the new generation as they finish a request
-		return this.stoppedAccepting ? 1 : super.getMaxKeepAliveRequests();
+		return (this.acceptState == AcceptState.STOPPED) ? 1 : super.getMaxKeepAliveRequests();
 	}
 
 	/**
@@ -258,19 +263,20 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Return the number of requests in progress: the busy worker threads (a connection
-	 * idle between requests holds none).
-	 * @return the number of requests in progress, or 0 if the executor does not tell
+	 * Return the number of requests in progress: connections whose request is being
+	 * processed right now (a connection idle between requests has none). Counted by the
+	 * endpoint itself, so the figure is true whatever the executor (platform or virtual
+	 * threads).
+	 * @return the number of requests in progress
 	 */
 	public int getRequestsInProgress() {
-		Executor executor = getExecutor();
-		if (executor instanceof org.apache.tomcat.util.threads.ThreadPoolExecutor tomcatPool) {
-			return tomcatPool.getActiveCount();
-		}
-		if (executor instanceof java.util.concurrent.ThreadPoolExecutor pool) {
-			return pool.getActiveCount();
-		}
-		return 0;
+		return this.requestsInProgress.get();
+	}
+
+	@Override
+	protected SocketProcessorBase<NioChannel> createSocketProcessor(SocketWrapperBase<NioChannel> socketWrapper,
+			SocketEvent event) {
+		return new CountingSocketProcessor(socketWrapper, event);
 	}
 
 	/**
@@ -280,10 +286,9 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 * served (and closed) there, and the one that reaches us is served by
 	 * {@link #destroySocket(SocketChannel)}.
 	 */
-	private void unlockSharedListener() {
+	private void unlockSharedListener(Acceptor<SocketChannel> stopped) {
 		long deadline = System.nanoTime() + UNLOCK_TIMEOUT_NANOS;
-		while (this.acceptor != null && this.acceptor.getState() == AcceptorState.RUNNING
-				&& System.nanoTime() < deadline) {
+		while (stopped.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
 			try (Socket socket = new Socket()) {
 				socket.setSoLinger(true, 0);
 				socket.connect(unlockAddress(), 1000);
@@ -291,7 +296,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			catch (IOException ex) {
 				getLog().debug("Unlock connection failed", ex);
 			}
-			waitForAcceptor(10);
+			waitForAcceptor(stopped, 10);
 		}
 	}
 
@@ -307,10 +312,10 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		return new InetSocketAddress(address, local.getPort());
 	}
 
-	private void waitForAcceptor(long millis) {
+	private static void waitForAcceptor(Acceptor<SocketChannel> acceptor, long millis) {
 		long deadline = System.nanoTime() + millis * 1_000_000;
 		try {
-			while (this.acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
+			while (acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
 				Thread.sleep(1);
 			}
 		}
@@ -320,40 +325,42 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	@Override
-	protected SocketChannel serverSocketAccept() throws Exception {
-		awaitGate();
-		if (getUnixDomainSocketPath() != null) {
+	protected @Nullable SocketChannel serverSocketAccept() throws Exception {
+		if (!passGate()) {
+			// stopped: its acceptor has been told to stop and ends on a null socket
+			return null;
+		}
+		if (isUnixDomain()) {
 			return super.serverSocketAccept();
 		}
-		int epoch = this.acceptorEpoch;
 		ServerSocketChannel channel = this.listener;
 		if (channel == null) {
-			awaitStop(epoch);
-			throw new ClosedChannelException();
+			if (this.acceptState == AcceptState.ACCEPTING) {
+				throw new ClosedChannelException();
+			}
+			return null;
 		}
 		try {
 			return channel.accept();
 		}
 		catch (ClosedChannelException ex) {
-			awaitStop(epoch);
-			throw ex;
-		}
-	}
-
-	/**
-	 * An acceptor whose listener was closed by {@link #stopAccepting()} must not report it
-	 * as an error: it waits until the endpoint stops, when it ends quietly. It keeps waiting
-	 * if a resume has started another acceptor in its place.
-	 */
-	private void awaitStop(int epoch) throws InterruptedException {
-		while (isRunning() && (this.stoppedAccepting || epoch != this.acceptorEpoch)) {
-			Thread.sleep(50);
+			if (this.acceptState == AcceptState.ACCEPTING && channel == this.listener) {
+				throw ex;
+			}
+			// closed by stopAccepting() (perhaps resumed since, on a new listener): this
+			// acceptor has been told to stop and ends quietly
+			return null;
 		}
 	}
 
 	@Override
-	protected void destroySocket(SocketChannel socket) {
-		if (socket != null && isRunning() && !isPaused()) {
+	protected void destroySocket(@Nullable SocketChannel socket) {
+		if (socket == null) {
+			// an acceptor that ended without a connection
+			countDownConnection();
+			return;
+		}
+		if (isRunning() && !isPaused()) {
 			// accepted just as accepting stopped (or by an acceptor that a resume has
 			// replaced): serve it rather than reset a client
 			if (!setSocketOptions(socket)) {
@@ -366,7 +373,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	@Override
 	protected @Nullable NetworkChannel getServerSocket() {
-		if (getUnixDomainSocketPath() != null) {
+		if (isUnixDomain()) {
 			return super.getServerSocket();
 		}
 		return this.listener;
@@ -374,7 +381,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	@Override
 	protected void doCloseServerSocket() throws IOException {
-		if (getUnixDomainSocketPath() != null) {
+		if (isUnixDomain()) {
 			super.doCloseServerSocket();
 		}
 		else if (!this.listenerInherited) {
@@ -394,6 +401,29 @@ public class HandoffNioEndpoint extends NioEndpoint {
 				getLog().debug("Failed to close listener", ex);
 			}
 		}
+	}
+
+	/**
+	 * Tomcat's socket processor, counted while it runs: a request being read, served or
+	 * written.
+	 */
+	private final class CountingSocketProcessor extends SocketProcessor {
+
+		CountingSocketProcessor(SocketWrapperBase<NioChannel> socketWrapper, SocketEvent event) {
+			super(socketWrapper, event);
+		}
+
+		@Override
+		protected void doRun() {
+			HandoffNioEndpoint.this.requestsInProgress.incrementAndGet();
+			try {
+				super.doRun();
+			}
+			finally {
+				HandoffNioEndpoint.this.requestsInProgress.decrementAndGet();
+			}
+		}
+
 	}
 
 }
