@@ -157,7 +157,7 @@ class FaultToleranceIT {
 				&& line.contains("draining"));
 		ServiceUnderTest.Handover handover = this.service.awaitHandover(pid, triggeredAt);
 		awaitLog((line) -> line.contains(" " + pid + " --- ") && line.contains("Drain timeout PT12S reached")
-				&& line.contains("1 request(s) in progress are cut off"));
+				&& line.contains("1 of them with a request in progress"));
 		assertThat(slow).failsWithin(Duration.ofSeconds(30));
 		assertThat(handover.newPidServingToOldPidGone()).as("old generation's exit bounded by the drain timeout")
 			.isLessThan(Duration.ofSeconds(25));

@@ -31,9 +31,7 @@ public final class ReloadObservabilityAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ReloadMetrics reloadMetrics(Reloader reloader) {
-			ReloadMetrics metrics = new ReloadMetrics(reloader);
-			reloader.addListener(metrics);
-			return metrics;
+			return new ReloadMetrics(reloader);
 		}
 
 	}

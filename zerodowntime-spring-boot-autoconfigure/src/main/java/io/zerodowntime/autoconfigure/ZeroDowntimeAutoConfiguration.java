@@ -15,6 +15,7 @@ import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.MemoryHeadroomCheck;
 import io.zerodowntime.reload.PidFile;
 import io.zerodowntime.reload.PreflightCheck;
+import io.zerodowntime.reload.ReloadListener;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
 import io.zerodowntime.systemd.NotifySocket;
@@ -63,13 +64,11 @@ public final class ZeroDowntimeAutoConfiguration {
 	private static final String JNR_POSIX = "jnr.posix.POSIXFactory";
 
 	@Bean
-	@ConditionalOnMissingBean
 	Generation zeroDowntimeGeneration() {
 		return Generation.current();
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	HandoffConnectors handoffConnectors(Generation generation, ZeroDowntimeProperties properties) {
 		return new HandoffConnectors(properties.getHandoff(), generation.isChild());
 	}
@@ -98,7 +97,6 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ConnectionDrainHandover connectionDrainHandover(HandoffConnectors connectors, ZeroDowntimeProperties properties,
 			ConfigurableApplicationContext context, WebServers webServers, ObjectProvider<PidFile> pidFile,
 			ConnectionDrainHandover.ProcessExit exit) {
@@ -107,7 +105,6 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	ChildLauncher zeroDowntimeChildLauncher(ZeroDowntimeProperties properties, HandoffConnectors connectors) {
 		if (properties.getHandoff() == HandoffMode.INHERIT
 				&& !ClassUtils.isPresent(JNR_POSIX, getClass().getClassLoader())) {
@@ -119,7 +116,6 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "shutdown")
-	@ConditionalOnMissingBean
 	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
 			ConnectionDrainHandover handover, HandoffConnectors connectors, ObjectProvider<PidFile> pidFile,
 			ObjectProvider<PreflightCheck> preflightChecks) {
@@ -136,12 +132,17 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	GenerationStartup zeroDowntimeGenerationStartup(Reloader reloader, HandoffConnectors connectors,
 			ObjectProvider<HealthProbe> healthProbe, ApplicationAvailability availability,
 			ObjectProvider<PidFile> pidFile, ConnectionDrainHandover.ProcessExit exit) {
 		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
 		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit);
+	}
+
+	@Bean
+	ReloadListenerRegistrar zeroDowntimeReloadListenerRegistrar(Reloader reloader,
+			ObjectProvider<ReloadListener> listeners) {
+		return new ReloadListenerRegistrar(reloader, listeners);
 	}
 
 	@Bean
@@ -175,11 +176,9 @@ public final class ZeroDowntimeAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SystemdNotifier systemdNotifier(Reloader reloader, Environment environment) {
+		SystemdNotifier systemdNotifier(Environment environment) {
 			String address = environment.getRequiredProperty("NOTIFY_SOCKET");
-			SystemdNotifier notifier = new SystemdNotifier(NotifySocket.of(address));
-			reloader.addListener(notifier);
-			return notifier;
+			return new SystemdNotifier(NotifySocket.of(address));
 		}
 
 	}

@@ -24,11 +24,14 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public class ZeroDowntimeProperties implements InitializingBean {
 
 	/**
-	 * Signals the JVM or the shutdown sequence already use, which must not trigger a
-	 * reload.
+	 * The value of {@code zerodowntime.signal} that turns signal handling off.
 	 */
 	private static final String NO_SIGNAL_VALUE = "none";
 
+	/**
+	 * Signals the JVM or the shutdown sequence already use, which must not trigger a
+	 * reload.
+	 */
 	private static final Set<String> RESERVED_SIGNALS = Set.of("TERM", "INT", "KILL", "STOP", "QUIT", "SEGV", "BUS",
 			"FPE", "ILL", "ABRT", "TRAP", "CONT", "PIPE");
 

@@ -60,8 +60,9 @@ public class ConnectionDrainHandover implements Handover {
 			return resume(child);
 		}
 		if (open > 0) {
-			logger.warn("Drain timeout " + this.drainTimeout + " reached: " + open + " connection(s) still open and "
-					+ this.connectors.getRequestsInProgress() + " request(s) in progress are cut off now");
+			int inProgress = this.connectors.getRequestsInProgress();
+			logger.warn("Drain timeout " + this.drainTimeout + " reached: " + open + " connection(s) still open are "
+					+ "closed now; " + inProgress + " of them with a request in progress, which is cut off");
 			stopWebServerWithoutGrace();
 		}
 		else {

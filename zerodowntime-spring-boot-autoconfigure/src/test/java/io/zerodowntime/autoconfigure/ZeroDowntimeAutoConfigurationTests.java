@@ -15,6 +15,8 @@ import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.InheritingChildLauncher;
 import io.zerodowntime.reload.MemoryCheck;
+import io.zerodowntime.reload.ReloadListener;
+import io.zerodowntime.reload.ReloadRefusedException;
 import io.zerodowntime.reload.Reloader;
 import io.zerodowntime.signal.SignalReloadTrigger;
 import io.zerodowntime.tomcat.HandoffConnectors;
@@ -41,6 +43,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link ZeroDowntimeAutoConfiguration} and
@@ -154,10 +157,32 @@ class ZeroDowntimeAutoConfigurationTests {
 			.withUserConfiguration(UserBeans.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(Reloader.class).hasSingleBean(ReloadEndpoint.class);
-				assertThat(context.getBean(Reloader.class)).isSameAs(context.getBean("userReloader"));
 				assertThat(context.getBean(ReloadEndpoint.class)).isSameAs(context.getBean("userEndpoint"));
 				assertThat(context.getBean(HealthProbe.class)).isSameAs(context.getBean("userProbe"));
 			});
+	}
+
+	@Test
+	void theApplicationsReloadListenerBeansAreTold() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true")
+			.withBean("userListener", RecordingListener.class)
+			.run((context) -> {
+				Reloader reloader = context.getBean(Reloader.class);
+				// before the application serves, a trigger is refused: listeners hear of it
+				assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"));
+				assertThat(context.getBean(RecordingListener.class).rejected).containsExactly("test");
+			});
+	}
+
+	static class RecordingListener implements ReloadListener {
+
+		final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@Override
+		public void rejected(String trigger, String reason) {
+			this.rejected.add(trigger);
+		}
+
 	}
 
 	@Test
@@ -263,12 +288,6 @@ class ZeroDowntimeAutoConfigurationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserBeans {
-
-		@Bean
-		Reloader userReloader() {
-			return new Reloader(Generation.current(), HandoffMode.REUSEPORT, Duration.ofSeconds(5), new ChildLauncher(),
-					(report, child) -> null, List.of());
-		}
 
 		@Bean
 		ReloadEndpoint userEndpoint(Reloader reloader) {
