@@ -2,6 +2,7 @@ package io.zerodowntime.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.zerodowntime.actuate.ActuatorHealthProbe;
 import io.zerodowntime.handoff.ConnectionDrainHandover;
@@ -88,7 +89,7 @@ public final class ZeroDowntimeAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty("zerodowntime.pid-file")
 	PidFile zeroDowntimePidFile(ZeroDowntimeProperties properties) {
-		return new PidFile(properties.getPidFile());
+		return new PidFile(Objects.requireNonNull(properties.getPidFile(), "zerodowntime.pid-file"));
 	}
 
 	@Bean
@@ -149,7 +150,8 @@ public final class ZeroDowntimeAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Conditional(OnSignalHandlingCondition.class)
 	SignalReloadTrigger signalReloadTrigger(Reloader reloader, ZeroDowntimeProperties properties) {
-		return new SignalReloadTrigger(reloader, properties.getSignalName());
+		return new SignalReloadTrigger(reloader,
+				Objects.requireNonNull(properties.getSignalName(), "zerodowntime.signal"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

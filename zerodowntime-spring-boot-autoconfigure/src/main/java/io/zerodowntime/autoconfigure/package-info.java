@@ -1,4 +1,7 @@
 /**
  * Auto-configuration for zero-downtime reloads.
  */
+@NullMarked
 package io.zerodowntime.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

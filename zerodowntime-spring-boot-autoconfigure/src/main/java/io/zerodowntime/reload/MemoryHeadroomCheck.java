@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks, before a spawn, that there is room for the next generation next to this one:
@@ -61,7 +62,7 @@ public final class MemoryHeadroomCheck implements PreflightCheck {
 		logger.warn(shortage + "; reloading anyway (zerodowntime.memory-check=warn)");
 	}
 
-	private String shortage() throws IOException {
+	private @Nullable String shortage() throws IOException {
 		long resident = kibibytes(this.proc.resolve("self/status"), "VmRSS:") * 1024;
 		long available = kibibytes(this.proc.resolve("meminfo"), "MemAvailable:") * 1024;
 		String where = "MemAvailable";

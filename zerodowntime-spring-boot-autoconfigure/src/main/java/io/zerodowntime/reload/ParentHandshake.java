@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,11 +28,14 @@ public final class ParentHandshake {
 
 	private final Generation generation;
 
+	private final Path controlSocket;
+
 	public ParentHandshake(Generation generation) {
 		if (!generation.isChild()) {
 			throw new IllegalArgumentException(generation + " has no parent to report to");
 		}
 		this.generation = generation;
+		this.controlSocket = Objects.requireNonNull(generation.controlSocket());
 	}
 
 	/**
@@ -46,7 +50,7 @@ public final class ParentHandshake {
 	public boolean reportReady(Runnable openListeners) throws IOException {
 		ControlConnection connection;
 		try {
-			connection = ControlConnection.connect(this.generation.controlSocket());
+			connection = ControlConnection.connect(this.controlSocket);
 		}
 		catch (IOException ex) {
 			if (takeOverFromDeadParent(openListeners)) {
@@ -159,7 +163,7 @@ public final class ParentHandshake {
 	 * @param details the health status and details
 	 */
 	public void reportUnhealthy(String details) {
-		try (ControlConnection connection = ControlConnection.connect(this.generation.controlSocket())) {
+		try (ControlConnection connection = ControlConnection.connect(this.controlSocket)) {
 			connection.writeLine("UNHEALTHY " + this.generation.pid() + " " + this.generation.token() + " "
 					+ oneLine(details));
 			connection.readLine(Duration.ofSeconds(5));

@@ -22,8 +22,15 @@ public final class PidFile {
 
 	private final Path path;
 
+	private final Path directory;
+
 	public PidFile(Path path) {
 		this.path = path.toAbsolutePath();
+		Path directory = this.path.getParent();
+		if (directory == null) {
+			throw new IllegalArgumentException("PID file " + path + " has no directory");
+		}
+		this.directory = directory;
 	}
 
 	/**
@@ -80,7 +87,7 @@ public final class PidFile {
 	}
 
 	private Path temporaryFile(long pid) {
-		return this.path.getParent().resolve("." + this.path.getFileName() + "." + pid + ".tmp");
+		return this.directory.resolve("." + this.path.getFileName() + "." + pid + ".tmp");
 	}
 
 	/**

@@ -101,7 +101,7 @@ final class ReloadAttempt implements Closeable {
 			}
 		}
 		catch (ReloadFailedException ex) {
-			throw rollBack(ex.getMessage());
+			throw rollBack(ex.reason());
 		}
 		catch (IOException ex) {
 			throw rollBack("control channel to child pid " + childPid() + " failed: " + ex.getMessage());

@@ -8,8 +8,15 @@ package io.zerodowntime.reload;
  */
 class ReloadFailedException extends RuntimeException {
 
+	private final String reason;
+
 	ReloadFailedException(String reason) {
 		super(reason);
+		this.reason = reason;
+	}
+
+	String reason() {
+		return this.reason;
 	}
 
 }

@@ -9,8 +9,24 @@ package io.zerodowntime.reload;
  */
 public class ReloadRefusedException extends RuntimeException {
 
+	private final String reason;
+
+	/**
+	 * Create a new instance.
+	 * @param reason why the reload cannot start
+	 */
 	public ReloadRefusedException(String reason) {
 		super(reason);
+		this.reason = reason;
+	}
+
+	/**
+	 * Return why the reload cannot start.
+	 * @return the reason
+	 * @since 0.1.0
+	 */
+	public String getReason() {
+		return this.reason;
 	}
 
 }

@@ -163,7 +163,7 @@ public class Reloader {
 							currentCounts()));
 		}
 		catch (ReloadRefusedException ex) {
-			throw refuse(report, ex.getMessage());
+			throw refuse(report, ex.getReason());
 		}
 		ReloadReport started = report.withChild(attempt.childPid());
 		synchronized (this.monitor) {
@@ -206,7 +206,7 @@ public class Reloader {
 			this.preflightChecks.forEach(PreflightCheck::check);
 		}
 		catch (ReloadRefusedException ex) {
-			throw new ReloadRefusedException("pre-flight check failed: " + ex.getMessage());
+			throw new ReloadRefusedException("pre-flight check failed: " + ex.getReason());
 		}
 		catch (RuntimeException ex) {
 			throw new ReloadRefusedException("pre-flight check failed: " + ex);
@@ -258,7 +258,7 @@ public class Reloader {
 			}
 		}
 		catch (ReloadFailedException ex) {
-			fail(ex.getMessage(), "rolled back");
+			fail(ex.reason(), "rolled back");
 			return;
 		}
 		catch (RuntimeException ex) {

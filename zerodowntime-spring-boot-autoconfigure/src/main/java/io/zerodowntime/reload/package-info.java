@@ -3,4 +3,7 @@
  * next generation, the private control channel between the generations and the
  * {@link io.zerodowntime.reload.Reloader} state machine.
  */
+@NullMarked
 package io.zerodowntime.reload;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * generation, opened only once the parent has acknowledged the child, and closed for
  * accepting without dropping a single open connection.
  */
+@NullMarked
 package io.zerodowntime.tomcat;
+
+import org.jspecify.annotations.NullMarked;
