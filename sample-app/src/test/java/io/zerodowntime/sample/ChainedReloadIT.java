@@ -6,7 +6,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -50,19 +56,19 @@ class ChainedReloadIT {
 			List<ServiceUnderTest.Handover> handovers = new ArrayList<>();
 			LoadGenerator load = LoadGenerator.start(port, mode, CLIENTS, network.threads());
 			try {
-				awaitSuccesses(load, 500);
+				load.awaitSuccesses(500);
 				for (int i = 0; i < SIGNAL_RELOADS; i++) {
 					ServiceUnderTest.Handover handover = service.reloadBySignal(pid);
 					handovers.add(handover);
 					pid = handover.newPid();
-					awaitSuccesses(load, load.successes() + 200);
+					load.awaitSuccesses(load.successes() + 200);
 				}
 				ServiceUnderTest.Handover byEndpoint = (mode == Mode.KEEP_ALIVE)
 						? reloadByEndpointWithSlowRequestInFlight(network, service, processes, pid)
 						: reloadByEndpoint(service, pid);
 				handovers.add(byEndpoint);
 				pid = byEndpoint.newPid();
-				awaitSuccesses(load, load.successes() + 200);
+				load.awaitSuccesses(load.successes() + 200);
 			}
 			finally {
 				load.close();
@@ -95,14 +101,15 @@ class ChainedReloadIT {
 	private ServiceUnderTest.Handover reloadByEndpointWithSlowRequestInFlight(TestNetwork network,
 			ServiceUnderTest service, SampleProcesses processes, long pid) throws Exception {
 		CompletableFuture<HttpExchange.Response> slow = network
-			.async(() -> HttpExchange.send(service.port(), "GET", "/slow?ms=45000"));
+			.async(() -> HttpExchange.send(service.port(), "GET", "/slow?ms=75000"));
 		Thread.sleep(1000);
 		ServiceUnderTest.Handover handover = reloadByEndpoint(service, pid);
-		HttpExchange.Response slowResponse = slow.get(60, TimeUnit.SECONDS);
+		HttpExchange.Response slowResponse = slow.get(150, TimeUnit.SECONDS);
 		assertThat(slowResponse.status()).isEqualTo(200);
 		assertThat(slowResponse.servedBy()).as("slow request served by the old generation").isEqualTo(pid);
+		// a child starting under load on two cores has taken up to 45 s
 		assertThat(handover.triggerToNewPidServing().toMillis()).as("handover happened while /slow was in flight")
-			.isLessThan(44_000);
+			.isLessThan(74_000);
 		assertThat(processes.logText().lines()
 			.filter((line) -> line.contains(" " + pid + " --- ") && line.contains("Drained all connections")))
 			.as("drain log line of pid %d", pid)
@@ -110,13 +117,5 @@ class ChainedReloadIT {
 		return handover;
 	}
 
-	static void awaitSuccesses(LoadGenerator load, long count) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		while (load.successes() < count && System.nanoTime() < deadline) {
-			Thread.sleep(50);
-		}
-		assertThat(load.successes()).as("successful requests (failures: %s)", load.failures())
-			.isGreaterThanOrEqualTo(count);
-	}
-
 }
+

@@ -11,6 +11,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

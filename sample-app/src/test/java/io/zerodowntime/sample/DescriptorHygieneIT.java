@@ -9,7 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +44,7 @@ class DescriptorHygieneIT {
 			Map<Integer, String> childFirstSeen;
 			long child;
 			try {
-				ChainedReloadIT.awaitSuccesses(load, 500);
+				load.awaitSuccesses(500);
 				parentSockets.addAll(socketInodes(parent).values());
 				assertThat(parentSockets).as("parent holds the clients' connections").hasSizeGreaterThan(10);
 				long triggeredAt = System.nanoTime();
@@ -53,7 +59,7 @@ class DescriptorHygieneIT {
 					Thread.sleep(100);
 				}
 				service.awaitHandover(parent, triggeredAt);
-				ChainedReloadIT.awaitSuccesses(load, load.successes() + 200);
+				load.awaitSuccesses(load.successes() + 200);
 			}
 			finally {
 				load.close();

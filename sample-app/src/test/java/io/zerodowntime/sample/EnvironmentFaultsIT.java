@@ -8,7 +8,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +58,8 @@ class EnvironmentFaultsIT {
 			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, network.threads());
 			List<String> reasons = new ArrayList<>();
 			try {
-				ChainedReloadIT.awaitSuccesses(fresh, 300);
-				ChainedReloadIT.awaitSuccesses(keepAlive, 300);
+				fresh.awaitSuccesses(300);
+				keepAlive.awaitSuccesses(300);
 
 				Path movedAway = this.temp.resolve("run.moved");
 				Files.move(runDirectory, movedAway);
@@ -85,7 +91,7 @@ class EnvironmentFaultsIT {
 				HttpExchange.Response accepted = service.post("/actuator/reload");
 				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
 				pid = service.awaitHandover(pid, triggeredAt).newPid();
-				ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 200);
+				fresh.awaitSuccesses(fresh.successes() + 200);
 				assertThat(controlDirectories(Path.of("/proc", Long.toString(pid), "root")
 					.resolve(tmp.toString().substring(1)))).as("control directories left by the reload").isEmpty();
 			}

@@ -6,10 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.NetworkNamespace;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,14 +69,14 @@ class EveryListenerIT {
 				loads.add(LoadGenerator.start(EXTRA_PORT, Mode.NEW_CONNECTION, 5, network.threads(), pause));
 				loads.add(LoadGenerator.start(EXTRA_PORT, Mode.KEEP_ALIVE, 5, network.threads(), pause));
 				for (LoadGenerator load : loads) {
-					ChainedReloadIT.awaitSuccesses(load, 100);
+					load.awaitSuccesses(100);
 				}
 				for (int i = 0; i < RELOADS; i++) {
 					ServiceUnderTest.Handover handover = service.reloadBySignal(pid);
 					handovers.add(handover);
 					pid = handover.newPid();
 					for (LoadGenerator load : loads) {
-						ChainedReloadIT.awaitSuccesses(load, load.successes() + 100);
+						load.awaitSuccesses(load.successes() + 100);
 					}
 				}
 				long triggeredAt = System.nanoTime();
@@ -81,7 +88,7 @@ class EveryListenerIT {
 				handovers.add(handover);
 				pid = handover.newPid();
 				for (LoadGenerator load : loads) {
-					ChainedReloadIT.awaitSuccesses(load, load.successes() + 100);
+					load.awaitSuccesses(load.successes() + 100);
 				}
 				assertThat(network.call(() -> HttpExchange.send(EXTRA_PORT, "GET", "/")).servedBy()).isEqualTo(pid);
 				assertThat(network.call(() -> HttpExchange.send(MANAGEMENT_PORT, "GET", "/actuator/info")).body())

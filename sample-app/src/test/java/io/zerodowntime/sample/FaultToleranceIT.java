@@ -14,19 +14,36 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults during a reload, one after the other on one service in the default
- * ({@code inherit}) mode, under load from 20 clients opening a new connection per request
- * and 20 keep-alive clients. Each fault ends in a clear state with its reason; a fault
- * that kills a process can only fail the requests that process had in flight, which are
- * counted and reported.
+ * Faults during a reload on one service in the default ({@code inherit}) mode, under load
+ * from 20 clients opening a new connection per request and 20 keep-alive clients. Each
+ * fault is a test of its own, run in order on the same service: one that fails does not
+ * hide the others, since each starts from whichever generation serves once no reload is
+ * under way. Each fault ends in a clear state with its reason; a fault that kills a
+ * process can only fail the requests that process had in flight, which are counted and
+ * reported.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
 
 	private static final int CLIENTS = 20;
@@ -37,61 +54,158 @@ class FaultToleranceIT {
 
 	private static final Pattern REJECTED = Pattern.compile("\"rejected\":(\\d+)");
 
+	private static final Pattern BUSY = Pattern.compile("\"state\":\"(STARTING|HANDING_OVER|DRAINING)\"");
+
 	@TempDir
-	Path temp;
+	static Path temp;
+
+	private TestNetwork network;
 
 	private SampleProcesses processes;
 
 	private ServiceUnderTest service;
 
+	private LoadGenerator fresh;
+
+	private LoadGenerator keepAlive;
+
+	private Path extraConfig;
+
+	private long pid;
+
+	private int failuresBeforeAnyKill;
+
 	private final List<String> report = new ArrayList<>();
 
 	private long rejectedByOldGeneration;
 
-	@Test
-	void everyFaultLeavesTheServiceServing() throws Exception {
+	@BeforeAll
+	void startTheServiceUnderLoad() throws Exception {
 		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
 		int port = handoff.port();
-		Path extraConfig = this.temp.resolve("extra.properties");
-		try (TestNetwork network = handoff.network(); SampleProcesses processes = new SampleProcesses(this.temp, network)) {
-			this.processes = processes;
-			this.service = new ServiceUnderTest(network, processes, port);
-			long pid = this.service.start(handoff.argument(), "--zerodowntime.startup-timeout=45s",
-					"--zerodowntime.drain-timeout=12s", "--spring.config.import=optional:file:" + extraConfig);
-			LoadGenerator fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, network.threads(), PAUSE);
-			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, network.threads(), PAUSE);
-			try {
-				ChainedReloadIT.awaitSuccesses(fresh, 300);
-				ChainedReloadIT.awaitSuccesses(keepAlive, 300);
-				int failuresBefore = failures(fresh, keepAlive);
+		this.extraConfig = temp.resolve("extra.properties");
+		this.network = handoff.network();
+		this.processes = new SampleProcesses(temp, this.network);
+		this.service = new ServiceUnderTest(this.network, this.processes, port);
+		this.pid = this.service.start(handoff.argument(), "--zerodowntime.startup-timeout=45s",
+				"--zerodowntime.drain-timeout=12s", "--spring.config.import=optional:file:" + this.extraConfig);
+		this.fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, this.network.threads(), PAUSE);
+		this.keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, this.network.threads(), PAUSE);
+		this.fresh.awaitSuccesses(300);
+		this.keepAlive.awaitSuccesses(300);
+		this.failuresBeforeAnyKill = failures();
+	}
 
-				Files.writeString(extraConfig, "sample.startup-delay=10m\n");
-				String hangReason = awaitFailedReload(pid);
-				assertThat(hangReason).contains("did not become healthy within PT45S");
-				Files.delete(extraConfig);
-
-				pid = signalStorm(pid);
-				pid = concurrentEndpointCalls(pid);
-				pid = triggerWhileDrainingIsRefusedAndDrainStopsAtItsBound(network, pid);
-				pid = childKilledAfterReadyBeforeTakeover(pid);
-				assertThat(failures(fresh, keepAlive)).as("failures before any process was killed; %s %s",
-						fresh.failures(), keepAlive.failures())
-					.isEqualTo(failuresBefore);
-
-				pid = newGenerationDiesWhileOldDrains(network, pid, fresh, keepAlive);
-				pid = parentKilledAfterChildReady(pid, fresh, keepAlive);
-				ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 200);
+	/**
+	 * Start each fault from the generation that serves, once no reload is under way and it
+	 * is the only process left, whatever the fault before it did.
+	 */
+	@BeforeEach
+	void awaitOneIdleGeneration() throws Exception {
+		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			long serving = this.service.readPidFile();
+			String status = this.service.get("/actuator/reload").body();
+			if (!BUSY.matcher(status).find() && this.processes.livePids().equals(List.of(serving))) {
+				this.pid = serving;
+				return;
 			}
-			finally {
-				fresh.close();
-				keepAlive.close();
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("no single idle generation; live " + this.processes.livePids() + "; log:\n"
+				+ this.processes.logText());
+	}
+
+	@AfterAll
+	void stopEverything() throws Exception {
+		try {
+			if (this.fresh != null) {
+				this.fresh.close();
+			}
+			if (this.keepAlive != null) {
+				this.keepAlive.close();
 			}
 			this.report.forEach((line) -> System.out.println("[faults] " + line));
-			System.out.println("[faults] " + (fresh.successes() + keepAlive.successes()) + " requests, failed: "
-					+ fresh.failures() + " " + keepAlive.failures());
-			assertThat(processes.livePids()).containsExactly(pid);
-			assertThat(this.service.readPidFile()).isEqualTo(pid);
+			if (this.fresh != null && this.keepAlive != null) {
+				System.out.println("[faults] " + (this.fresh.successes() + this.keepAlive.successes())
+						+ " requests, failed: " + this.fresh.failures() + " " + this.keepAlive.failures());
+			}
 		}
+		finally {
+			if (this.processes != null) {
+				this.processes.close();
+			}
+			if (this.network != null) {
+				this.network.close();
+			}
+		}
+	}
+
+	/**
+	 * A child that never becomes healthy is stopped at the startup timeout.
+	 */
+	@Test
+	@Order(1)
+	void aHungChildIsStoppedAtTheStartupTimeout() throws Exception {
+		Files.writeString(this.extraConfig, "sample.startup-delay=10m\n");
+		try {
+			assertThat(awaitFailedReload(this.pid)).contains("did not become healthy within PT45S");
+		}
+		finally {
+			Files.deleteIfExists(this.extraConfig);
+		}
+	}
+
+	@Test
+	@Order(2)
+	void aSignalStormStartsOneChild() throws Exception {
+		signalStorm(this.pid);
+	}
+
+	@Test
+	@Order(3)
+	void concurrentEndpointCallsStartOneChild() throws Exception {
+		concurrentEndpointCalls(this.pid);
+	}
+
+	@Test
+	@Order(4)
+	void aTriggerWhileDrainingIsRefusedAndTheDrainStopsAtItsBound() throws Exception {
+		triggerWhileDrainingIsRefusedAndDrainStopsAtItsBound(this.network, this.pid);
+	}
+
+	@Test
+	@Order(5)
+	void aChildKilledAfterReadyBeforeTakeoverIsRolledBack() throws Exception {
+		childKilledAfterReadyBeforeTakeover(this.pid);
+	}
+
+	@Test
+	@Order(6)
+	void noRequestFailedBeforeAnyProcessWasKilled() {
+		assertThat(failures()).as("failures before any process was killed; %s %s", this.fresh.failures(),
+				this.keepAlive.failures())
+			.isEqualTo(this.failuresBeforeAnyKill);
+	}
+
+	@Test
+	@Order(7)
+	void aNewGenerationThatDiesWhileTheOldDrainsLeavesTheOldServing() throws Exception {
+		newGenerationDiesWhileOldDrains(this.network, this.pid, this.fresh, this.keepAlive);
+	}
+
+	@Test
+	@Order(8)
+	void aParentKilledAfterItsChildIsReadyLeavesTheChildServing() throws Exception {
+		parentKilledAfterChildReady(this.pid, this.fresh, this.keepAlive);
+	}
+
+	@Test
+	@Order(9)
+	void theServingGenerationIsAloneAndInThePidFile() throws Exception {
+		this.fresh.awaitSuccesses(this.fresh.successes() + 200);
+		assertThat(this.processes.livePids()).containsExactly(this.pid);
+		assertThat(this.service.readPidFile()).isEqualTo(this.pid);
 	}
 
 	/**
@@ -204,7 +318,7 @@ class FaultToleranceIT {
 		String reason = awaitStatus("\"state\":\"FAILED\"");
 		assertThat(reason).contains("while this generation was still draining");
 		assertThat(slow.get(90, TimeUnit.SECONDS).status()).as("request in flight on the old generation").isEqualTo(200);
-		ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 500);
+		fresh.awaitSuccesses(fresh.successes() + 500);
 		assertThat(this.service.get("/").servedBy()).isEqualTo(pid);
 		int lost = failures(fresh, keepAlive) - failuresBefore;
 		assertThat(lost).as("requests lost with the killed generation").isLessThanOrEqualTo(2 * CLIENTS);
@@ -225,7 +339,7 @@ class FaultToleranceIT {
 		SampleProcesses.signal(pid, "KILL");
 		assertThat(SampleProcesses.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
 		awaitPidFile(child);
-		ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 500);
+		fresh.awaitSuccesses(fresh.successes() + 500);
 		assertThat(this.service.get("/").servedBy()).isEqualTo(child);
 		int lost = failures(fresh, keepAlive) - failuresBefore;
 		assertThat(lost).as("requests lost with the killed parent").isLessThanOrEqualTo(2 * CLIENTS);
@@ -307,6 +421,10 @@ class FaultToleranceIT {
 			Thread.sleep(100);
 		}
 		assertThat(this.processes.logText().lines().anyMatch(line)).as("log:\n%s", this.processes.logText()).isTrue();
+	}
+
+	private int failures() {
+		return failures(this.fresh, this.keepAlive);
 	}
 
 	private static int failures(LoadGenerator... loads) {

@@ -6,7 +6,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.GenerationSample;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,14 +54,14 @@ class HundredReloadsIT {
 			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, network.threads(),
 					Duration.ofMillis(10));
 			try {
-				ChainedReloadIT.awaitSuccesses(fresh, 200);
+				fresh.awaitSuccesses(200);
 				for (int reload = 1; reload <= RELOADS; reload++) {
 					ServiceUnderTest.Handover handover = (reload % 2 == 0) ? reloadByEndpoint(service, pid)
 							: service.reloadBySignal(pid);
 					handovers.add(handover);
 					pid = handover.newPid();
-					ChainedReloadIT.awaitSuccesses(fresh, fresh.successes() + 100);
-					ChainedReloadIT.awaitSuccesses(keepAlive, keepAlive.successes() + 100);
+					fresh.awaitSuccesses(fresh.successes() + 100);
+					keepAlive.awaitSuccesses(keepAlive.successes() + 100);
 					GenerationSample sample = GenerationSample.of(reload, pid, tmp);
 					samples.add(sample);
 					if (reload % 10 == 0 || reload == 1) {

@@ -8,10 +8,16 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +53,7 @@ class ReloadRollbackIT {
 			LoadGenerator load = LoadGenerator.start(port, Mode.NEW_CONNECTION, 20, network.threads());
 			LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, 20, network.threads());
 			try {
-				ChainedReloadIT.awaitSuccesses(load, 500);
+				load.awaitSuccesses(500);
 
 				Path corrupt = this.temp.resolve("corrupt.jar");
 				byte[] garbage = new byte[64 * 1024];
@@ -81,7 +87,7 @@ class ReloadRollbackIT {
 				HttpExchange.Response accepted = service.post("/actuator/reload");
 				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
 				pid = service.awaitHandover(pid, triggeredAt).newPid();
-				ChainedReloadIT.awaitSuccesses(load, load.successes() + 200);
+				load.awaitSuccesses(load.successes() + 200);
 				assertThat(reloads(service, "success")).as("the new generation counts the reload that made it")
 					.isEqualTo(1);
 				assertThat(reloads(service, "failed")).as("counts carried to the new generation").isEqualTo(2);

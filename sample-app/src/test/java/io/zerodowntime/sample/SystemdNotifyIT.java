@@ -10,6 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.NotifyReceiver;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

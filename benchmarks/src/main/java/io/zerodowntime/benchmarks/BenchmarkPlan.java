@@ -1,9 +1,10 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.time.Duration;
 import java.util.List;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
 
 /**
  * How much the benchmark does: the full run documented in the README, or a smoke run that

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +14,10 @@ import java.util.stream.Stream;
 /**
  * What one generation holds once it serves under load, read from {@code /proc}.
  */
-record GenerationSample(int generation, long pid, long descriptors, long otherDescriptors, long threads,
+public record GenerationSample(int generation, long pid, long descriptors, long otherDescriptors, long threads,
 		long residentKib, String commandLine, Set<String> environmentNames, long temporaryFiles) {
 
-	static GenerationSample of(int generation, long pid, Path temporaryDirectory) throws IOException {
+	public static GenerationSample of(int generation, long pid, Path temporaryDirectory) throws IOException {
 		Path proc = Path.of("/proc", Long.toString(pid));
 		long descriptors = 0;
 		long otherDescriptors = 0;

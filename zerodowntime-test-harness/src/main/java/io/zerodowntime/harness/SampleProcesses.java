@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +22,9 @@ import jnr.posix.POSIXFactory;
  * {@link #close()} finds every generation by scanning {@code /proc}, orphans included,
  * and kills it by pid.
  */
-final class SampleProcesses implements AutoCloseable {
+public final class SampleProcesses implements AutoCloseable {
 
-	static final Duration STARTUP = Duration.ofSeconds(120);
+	public static final Duration STARTUP = Duration.ofSeconds(120);
 
 	private final String marker = "zdt-" + UUID.randomUUID();
 
@@ -44,7 +44,7 @@ final class SampleProcesses implements AutoCloseable {
 
 	private Map<String, String> environment = Map.of();
 
-	SampleProcesses(Path directory, TestNetwork network) throws IOException {
+	public SampleProcesses(Path directory, TestNetwork network) throws IOException {
 		this.directory = directory;
 		this.jar = directory.resolve("app.jar");
 		this.log = directory.resolve("app.log");
@@ -52,7 +52,7 @@ final class SampleProcesses implements AutoCloseable {
 		Files.copy(sampleJar(), this.jar);
 	}
 
-	static Path sampleJar() {
+	public static Path sampleJar() {
 		String property = System.getProperty("sample.jar");
 		Path jar = (property != null) ? Path.of(property) : Path.of("target", "sample-app.jar");
 		if (!Files.isRegularFile(jar)) {
@@ -68,7 +68,7 @@ final class SampleProcesses implements AutoCloseable {
 	 * @param prefix the command prefix
 	 * @param jvmOptions the extra JVM options
 	 */
-	void launchWith(List<String> prefix, List<String> jvmOptions) {
+	public void launchWith(List<String> prefix, List<String> jvmOptions) {
 		this.launchPrefix = List.copyOf(prefix);
 		this.jvmOptions = List.copyOf(jvmOptions);
 	}
@@ -78,7 +78,7 @@ final class SampleProcesses implements AutoCloseable {
 	 * inherit them).
 	 * @param environment the variables
 	 */
-	void environment(Map<String, String> environment) {
+	public void environment(Map<String, String> environment) {
 		this.environment = Map.copyOf(environment);
 	}
 
@@ -86,7 +86,7 @@ final class SampleProcesses implements AutoCloseable {
 	 * Start generation 0 with the given program arguments; its output (and that of every
 	 * later generation, which inherit it) goes to {@link #log()}.
 	 */
-	Process start(String... arguments) throws IOException {
+	public Process start(String... arguments) throws IOException {
 		List<String> command = new ArrayList<>(this.launchPrefix);
 		command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + this.marker + "=1"));
 		command.addAll(this.jvmOptions);
@@ -105,24 +105,24 @@ final class SampleProcesses implements AutoCloseable {
 	 * The {@code java} that runs the sample: this JVM's, or the one under
 	 * {@code sample.java.home} (the benchmark's JVM matrix).
 	 */
-	static String javaBinary() {
+	public static String javaBinary() {
 		String home = System.getProperty("sample.java.home", System.getProperty("java.home"));
 		return Path.of(home, "bin", "java").toString();
 	}
 
-	Path jar() {
+	public Path jar() {
 		return this.jar;
 	}
 
-	Path directory() {
+	public Path directory() {
 		return this.directory;
 	}
 
-	Path log() {
+	public Path log() {
 		return this.log;
 	}
 
-	String logText() {
+	public String logText() {
 		try {
 			return Files.readString(this.log, StandardCharsets.UTF_8);
 		}
@@ -134,7 +134,7 @@ final class SampleProcesses implements AutoCloseable {
 	/**
 	 * The pids of every live process of this test (all generations).
 	 */
-	List<Long> livePids() {
+	public List<Long> livePids() {
 		List<Long> pids = new ArrayList<>();
 		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
 			entries.filter((entry) -> entry.getFileName().toString().chars().allMatch(Character::isDigit))
@@ -171,7 +171,7 @@ final class SampleProcesses implements AutoCloseable {
 	/**
 	 * The pids of every process, zombies included, whose parent is the pid.
 	 */
-	static List<Long> childrenOf(long pid) throws IOException {
+	public static List<Long> childrenOf(long pid) throws IOException {
 		List<Long> children = new ArrayList<>();
 		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
 			for (Path entry : entries.toList()) {
@@ -197,14 +197,14 @@ final class SampleProcesses implements AutoCloseable {
 		return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 	}
 
-	static void signal(long pid, String signal) throws IOException {
+	public static void signal(long pid, String signal) throws IOException {
 		int number = jnr.constants.platform.Signal.valueOf("SIG" + signal).intValue();
 		if (POSIXFactory.getNativePOSIX().kill((int) pid, number) != 0) {
 			throw new IOException("kill -" + signal + " " + pid + " failed");
 		}
 	}
 
-	static boolean awaitExit(long pid, Duration timeout) throws InterruptedException {
+	public static boolean awaitExit(long pid, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			Optional<ProcessHandle> handle = ProcessHandle.of(pid);

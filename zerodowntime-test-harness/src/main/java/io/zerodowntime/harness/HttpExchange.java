@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -23,11 +22,11 @@ import javax.net.ssl.X509TrustManager;
  * A minimal HTTP/1.1 client on a plain socket that never retries: every failure surfaces
  * to the caller. Used by the load generator and for one-off requests.
  */
-final class HttpExchange {
+public final class HttpExchange {
 
-	static final int CONNECT_TIMEOUT_MS = 5_000;
+	public static final int CONNECT_TIMEOUT_MS = 5_000;
 
-	static final int READ_TIMEOUT_MS = 60_000;
+	public static final int READ_TIMEOUT_MS = 60_000;
 
 	/**
 	 * Ports that speak TLS (with a self-signed certificate that the client trusts blindly).
@@ -40,15 +39,15 @@ final class HttpExchange {
 	/**
 	 * Speak TLS to the port until {@link #plainHttp(int)}.
 	 */
-	static void tls(int port) {
+	public static void tls(int port) {
 		TLS_PORTS.add(port);
 	}
 
-	static void plainHttp(int port) {
+	public static void plainHttp(int port) {
 		TLS_PORTS.remove(port);
 	}
 
-	static Socket connect(int port) throws IOException {
+	public static Socket connect(int port) throws IOException {
 		Socket socket = new Socket();
 		socket.setTcpNoDelay(true);
 		socket.setSoTimeout(READ_TIMEOUT_MS);
@@ -64,7 +63,7 @@ final class HttpExchange {
 	/**
 	 * One request on a new connection.
 	 */
-	static Response send(int port, String method, String path) throws IOException {
+	public static Response send(int port, String method, String path) throws IOException {
 		try (Socket socket = connect(port)) {
 			return send(socket, method, path, false);
 		}
@@ -73,7 +72,7 @@ final class HttpExchange {
 	/**
 	 * One request on an open connection.
 	 */
-	static Response send(Socket socket, String method, String path, boolean keepAlive) throws IOException {
+	public static Response send(Socket socket, String method, String path, boolean keepAlive) throws IOException {
 		String request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 				+ (keepAlive ? "" : "Connection: close\r\n") + (method.equals("POST") ? "Content-Length: 0\r\n" : "")
 				+ "\r\n";
@@ -193,12 +192,12 @@ final class HttpExchange {
 
 	}
 
-	record Response(int status, String body, boolean connectionClose) {
+	public record Response(int status, String body, boolean connectionClose) {
 
 		/**
 		 * The pid that served the request, from the sample's {@code pid=<n>} answer.
 		 */
-		long servedBy() {
+		public long servedBy() {
 			int start = this.body.indexOf("pid=");
 			if (start < 0) {
 				return -1;

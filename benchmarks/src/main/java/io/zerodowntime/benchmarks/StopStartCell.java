@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 
 /**
  * The baseline the starter replaces: under the same load, stop the service
@@ -42,7 +46,7 @@ final class StopStartCell {
 			coldStarts.add(Duration.ofNanos(System.nanoTime() - started));
 			LoadGenerator load = LoadGenerator.start(port, this.mode, this.clients, network.threads());
 			try {
-				ChainedReloadIT.awaitSuccesses(load, 1000);
+				load.awaitSuccesses(1000);
 				for (int i = 1; i <= this.restarts; i++) {
 					int failuresBefore = load.failures().size();
 					long stopped = System.nanoTime();
@@ -53,7 +57,7 @@ final class StopStartCell {
 					long serving = System.nanoTime();
 					coldStarts.add(Duration.ofNanos(serving - launched));
 					outages.add(Duration.ofNanos(serving - stopped));
-					ChainedReloadIT.awaitSuccesses(load, load.successes() + 1000);
+					load.awaitSuccesses(load.successes() + 1000);
 					failures.add(load.failures().size() - failuresBefore);
 					System.out.printf("  %s, stop + start, %s: restart %d/%d, %d failed, outage %d ms%n", java,
 							this.mode, i, this.restarts, failures.get(failures.size() - 1),

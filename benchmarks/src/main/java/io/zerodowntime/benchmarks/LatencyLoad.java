@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.zerodowntime.harness.HttpExchange;
 
 /**
  * Closed-loop keep-alive clients that measure throughput and latency for a fixed time,

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,6 @@ import jnr.ffi.LibraryLoader;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -22,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * in it through {@code ip netns exec}; test threads enter it with {@code setns(2)}, which
  * moves only the calling thread.
  */
-final class NetworkNamespace implements TestNetwork {
+public final class NetworkNamespace implements TestNetwork {
 
 	private static final int CLONE_NEWNET = 0x40000000;
 
@@ -36,7 +35,7 @@ final class NetworkNamespace implements TestNetwork {
 	 * Create a namespace with loopback up and the given sysctls, or skip the test when
 	 * not root.
 	 */
-	static NetworkNamespace create(String... sysctls) throws IOException, InterruptedException {
+	public static NetworkNamespace create(String... sysctls) throws IOException, InterruptedException {
 		assumeTrue(POSIXFactory.getNativePOSIX().geteuid() == 0,
 				"needs root to create a network namespace (ip netns add); skipped");
 		NetworkNamespace namespace = new NetworkNamespace("zdt-" + UUID.randomUUID().toString().substring(0, 8));
@@ -48,7 +47,9 @@ final class NetworkNamespace implements TestNetwork {
 				String path = "/proc/sys/" + keyValue[0].replace('.', '/');
 				run("ip", "netns", "exec", namespace.name, "sh", "-c", "echo " + keyValue[1] + " > " + path);
 				String value = output("ip", "netns", "exec", namespace.name, "cat", path).trim();
-				assertThat(value).as(sysctl + " inside " + namespace.name).isEqualTo(keyValue[1]);
+				if (!value.equals(keyValue[1])) {
+					throw new IllegalStateException(sysctl + " inside " + namespace.name + " is " + value);
+				}
 			}
 			return namespace;
 		}
@@ -81,7 +82,7 @@ final class NetworkNamespace implements TestNetwork {
 	/**
 	 * Move the calling thread into this namespace.
 	 */
-	void enterCurrentThread() {
+	public void enterCurrentThread() {
 		POSIX posix = POSIXFactory.getNativePOSIX();
 		int fd = posix.open("/run/netns/" + this.name, OpenFlags.O_RDONLY.intValue(), 0);
 		if (fd < 0) {
@@ -97,7 +98,7 @@ final class NetworkNamespace implements TestNetwork {
 		}
 	}
 
-	String name() {
+	public String name() {
 		return this.name;
 	}
 

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.TestNetwork;
 
 /**
  * Steady-state cost of the starter: the same jar with {@code zerodowntime.enabled} true

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,7 +10,7 @@ import java.net.ServerSocket;
  * {@code reuseport} in a namespace of its own with {@code net.ipv4.tcp_migrate_req=1},
  * without which a default kernel resets connections queued in the closing socket.
  */
-enum HandoffUnderTest {
+public enum HandoffUnderTest {
 
 	INHERIT("inherit"), REUSEPORT("reuseport");
 
@@ -20,18 +20,18 @@ enum HandoffUnderTest {
 		this.property = property;
 	}
 
-	String argument() {
+	public String argument() {
 		return "--zerodowntime.handoff=" + this.property;
 	}
 
-	TestNetwork network() throws Exception {
+	public TestNetwork network() throws Exception {
 		return (this == INHERIT) ? TestNetwork.host() : NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
 	}
 
 	/**
 	 * A port that is free on the host, or a fixed one inside a fresh namespace.
 	 */
-	int port() throws IOException {
+	public int port() throws IOException {
 		if (this == REUSEPORT) {
 			return 18080;
 		}

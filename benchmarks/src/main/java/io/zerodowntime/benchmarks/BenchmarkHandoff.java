@@ -1,5 +1,8 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.NetworkNamespace;
+import io.zerodowntime.harness.TestNetwork;
 import jnr.posix.POSIXFactory;
 
 /**

@@ -1,10 +1,12 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Predicate;
+
+import io.zerodowntime.harness.ServiceUnderTest;
 
 /**
  * One reload's steps, from the trigger: the child spawned (the parent's "started child

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import jnr.ffi.types.ssize_t;
  * What systemd would be for the service: a Unix datagram socket bound at a path, to be
  * passed as {@code NOTIFY_SOCKET}, that collects the messages sent to it.
  */
-final class NotifyReceiver implements AutoCloseable {
+public final class NotifyReceiver implements AutoCloseable {
 
 	private static final int AF_UNIX = 1;
 
@@ -33,7 +33,7 @@ final class NotifyReceiver implements AutoCloseable {
 		this.socket = socket;
 	}
 
-	static NotifyReceiver bind(Path path) throws IOException {
+	public static NotifyReceiver bind(Path path) throws IOException {
 		int socket = LIBC.socket(AF_UNIX, SOCK_DGRAM, 0);
 		byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
 		ByteBuffer address = ByteBuffer.allocate(2 + name.length + 1).order(ByteOrder.nativeOrder());
@@ -47,7 +47,7 @@ final class NotifyReceiver implements AutoCloseable {
 	/**
 	 * The next message, or {@code null} if none arrives in time.
 	 */
-	String next(Duration timeout) throws InterruptedException {
+	public String next(Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		byte[] buffer = new byte[4096];
 		while (System.nanoTime() < deadline) {

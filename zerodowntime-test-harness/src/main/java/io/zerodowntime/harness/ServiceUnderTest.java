@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,17 +8,14 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 /**
  * The sample service as a test sees it: one port, a PID file, and the generations
  * started from one {@link SampleProcesses}. Waits are generous (a JVM starting under load
  * on two cores takes seconds) and every wait is bounded.
  */
-final class ServiceUnderTest {
+public final class ServiceUnderTest {
 
-	static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(240);
+	public static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(240);
 
 	private static final Pattern CHILD_PID = Pattern.compile("\"childPid\":(\\d+)");
 
@@ -30,29 +27,29 @@ final class ServiceUnderTest {
 
 	private final Path pidFile;
 
-	ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port) {
+	public ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port) {
 		this(network, processes, port, processes.directory().resolve("app.pid"));
 	}
 
-	ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port, Path pidFile) {
+	public ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port, Path pidFile) {
 		this.network = network;
 		this.processes = processes;
 		this.port = port;
 		this.pidFile = pidFile;
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
-	Path pidFile() {
+	public Path pidFile() {
 		return this.pidFile;
 	}
 
 	/**
 	 * Start generation 0 and wait until it serves; return its pid.
 	 */
-	long start(String... extraArguments) throws Exception {
+	public long start(String... extraArguments) throws Exception {
 		String[] arguments = new String[extraArguments.length + 2];
 		arguments[0] = "--server.port=" + this.port;
 		arguments[1] = "--zerodowntime.pid-file=" + this.pidFile;
@@ -61,7 +58,8 @@ final class ServiceUnderTest {
 		long deadline = System.nanoTime() + SampleProcesses.STARTUP.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
-				fail("sample exited with " + process.exitValue() + ":\n" + this.processes.logText());
+				throw new IllegalStateException(
+						"sample exited with " + process.exitValue() + ":\n" + this.processes.logText());
 			}
 			try {
 				HttpExchange.Response response = get("/");
@@ -74,23 +72,23 @@ final class ServiceUnderTest {
 			}
 			Thread.sleep(200);
 		}
-		throw new AssertionError("sample did not serve within " + SampleProcesses.STARTUP + ":\n"
+		throw new IllegalStateException("sample did not serve within " + SampleProcesses.STARTUP + ":\n"
 				+ this.processes.logText());
 	}
 
-	HttpExchange.Response get(String path) throws Exception {
+	public HttpExchange.Response get(String path) throws Exception {
 		return this.network.call(() -> HttpExchange.send(this.port, "GET", path));
 	}
 
-	<T> java.util.concurrent.CompletableFuture<T> async(java.util.concurrent.Callable<T> task) {
+	public <T> java.util.concurrent.CompletableFuture<T> async(java.util.concurrent.Callable<T> task) {
 		return this.network.async(task);
 	}
 
-	HttpExchange.Response post(String path) throws Exception {
+	public HttpExchange.Response post(String path) throws Exception {
 		return this.network.call(() -> HttpExchange.send(this.port, "POST", path));
 	}
 
-	long readPidFile() {
+	public long readPidFile() {
 		try {
 			return Long.parseLong(Files.readString(this.pidFile, StandardCharsets.US_ASCII).trim());
 		}
@@ -99,9 +97,11 @@ final class ServiceUnderTest {
 		}
 	}
 
-	static long childPid(HttpExchange.Response accepted) {
+	public static long childPid(HttpExchange.Response accepted) {
 		Matcher matcher = CHILD_PID.matcher(accepted.body());
-		assertThat(matcher.find()).as("child pid in %s", accepted.body()).isTrue();
+		if (!matcher.find()) {
+			throw new IllegalStateException("no child pid in " + accepted.body());
+		}
 		return Long.parseLong(matcher.group(1));
 	}
 
@@ -109,7 +109,7 @@ final class ServiceUnderTest {
 	 * Wait for the handover from {@code oldPid}: the PID file names a new pid, the old pid
 	 * is gone and the new one serves. Returns what was measured.
 	 */
-	Handover awaitHandover(long oldPid, long triggeredAt) throws Exception {
+	public Handover awaitHandover(long oldPid, long triggeredAt) throws Exception {
 		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
 		long newPid = readPidFile();
 		while (newPid == oldPid && System.nanoTime() < deadline) {
@@ -117,19 +117,27 @@ final class ServiceUnderTest {
 			newPid = readPidFile();
 		}
 		long servingAt = System.nanoTime();
-		assertThat(newPid).as("PID file after reload of %d; log:\n%s", oldPid, this.processes.logText())
-			.isNotEqualTo(oldPid)
-			.isPositive();
+		if (newPid == oldPid || newPid <= 0) {
+			throw new IllegalStateException("PID file after reload of " + oldPid + " names " + newPid + "; log:\n"
+					+ this.processes.logText());
+		}
 		boolean exited = SampleProcesses.awaitExit(oldPid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 		long oldGoneAt = System.nanoTime();
-		assertThat(exited).as("old pid %d exited; log:\n%s", oldPid, this.processes.logText()).isTrue();
-		assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).as("new pid %d alive", newPid).contains(true);
-		assertThat(get("/").servedBy()).as("pid serving after the reload").isEqualTo(newPid);
+		if (!exited) {
+			throw new IllegalStateException("old pid " + oldPid + " did not exit; log:\n" + this.processes.logText());
+		}
+		if (!ProcessHandle.of(newPid).map(ProcessHandle::isAlive).orElse(false)) {
+			throw new IllegalStateException("new pid " + newPid + " is not alive; log:\n" + this.processes.logText());
+		}
+		long servedBy = get("/").servedBy();
+		if (servedBy != newPid) {
+			throw new IllegalStateException("pid " + servedBy + " serves after the reload to " + newPid);
+		}
 		return new Handover(oldPid, newPid, Duration.ofNanos(servingAt - triggeredAt),
 				Duration.ofNanos(oldGoneAt - servingAt));
 	}
 
-	Handover reloadBySignal(long pid) throws Exception {
+	public Handover reloadBySignal(long pid) throws Exception {
 		long triggeredAt = System.nanoTime();
 		SampleProcesses.signal(pid, "USR2");
 		return awaitHandover(pid, triggeredAt);
@@ -138,7 +146,7 @@ final class ServiceUnderTest {
 	/**
 	 * What one reload looked like from outside.
 	 */
-	record Handover(long oldPid, long newPid, Duration triggerToNewPidServing, Duration newPidServingToOldPidGone) {
+	public record Handover(long oldPid, long newPid, Duration triggerToNewPidServing, Duration newPidServingToOldPidGone) {
 
 		@Override
 		public String toString() {

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted and kept for the report. A keep-alive client opens a new connection only after
  * the server said {@code Connection: close} on a response it delivered.
  */
-final class LoadGenerator implements AutoCloseable {
+public final class LoadGenerator implements AutoCloseable {
 
-	enum Mode {
+	public enum Mode {
 
 		NEW_CONNECTION, KEEP_ALIVE
 
@@ -56,21 +56,21 @@ final class LoadGenerator implements AutoCloseable {
 		this.path = path;
 	}
 
-	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads) {
+	public static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads) {
 		return start(port, mode, clients, threads, Duration.ofMillis(1));
 	}
 
 	/**
 	 * Start clients that pause between requests (to leave a starting JVM some CPU).
 	 */
-	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause) {
+	public static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause) {
 		return start(port, mode, clients, threads, pause, "/");
 	}
 
 	/**
 	 * Start clients that request another path than {@code /}.
 	 */
-	static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause, String path) {
+	public static LoadGenerator start(int port, Mode mode, int clients, ThreadFactory threads, Duration pause, String path) {
 		LoadGenerator load = new LoadGenerator(port, mode, pause, path);
 		for (int i = 0; i < clients; i++) {
 			Thread client = threads.newThread(load::run);
@@ -157,22 +157,37 @@ final class LoadGenerator implements AutoCloseable {
 		}
 	}
 
-	long successes() {
+	/**
+	 * Wait until this load has had at least {@code count} successful requests.
+	 * @throws IllegalStateException if it has not within a minute
+	 */
+	public void awaitSuccesses(long count) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (successes() < count && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		if (successes() < count) {
+			throw new IllegalStateException("only " + successes() + " of " + count + " requests succeeded: "
+					+ describe());
+		}
+	}
+
+	public long successes() {
 		return this.successes.get();
 	}
 
 	/**
 	 * What this load requests, for reports.
 	 */
-	String describe() {
+	public String describe() {
 		return this.mode + " clients on port " + this.port + this.path;
 	}
 
-	List<String> failures() {
+	public List<String> failures() {
 		return List.copyOf(this.failures);
 	}
 
-	Set<Long> servingPids() {
+	public Set<Long> servingPids() {
 		return Set.copyOf(this.servedBy.keySet());
 	}
 

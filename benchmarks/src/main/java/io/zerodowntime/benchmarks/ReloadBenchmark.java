@@ -1,11 +1,13 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
 
 /**
  * Reloads of the packaged sample in numbers: failed requests per reload in each handoff

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 
 /**
  * One cell of the reload table: the sample under closed-loop load in one handoff variant
@@ -44,7 +48,7 @@ final class ReloadCell {
 			List<ReloadTimeline> timelines = new ArrayList<>();
 			LoadGenerator load = LoadGenerator.start(port, this.mode, this.clients, network.threads());
 			try {
-				ChainedReloadIT.awaitSuccesses(load, 1000);
+				load.awaitSuccesses(1000);
 				for (int i = 1; i <= this.reloads; i++) {
 					int failuresBefore = load.failures().size();
 					Instant triggeredAt = Instant.now();

@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.harness;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadFactory;
  * Where a test's processes and client threads talk: the host's loopback, or a network
  * namespace the test created.
  */
-interface TestNetwork extends AutoCloseable {
+public interface TestNetwork extends AutoCloseable {
 
 	/**
 	 * Executors for one-off requests, one per network.

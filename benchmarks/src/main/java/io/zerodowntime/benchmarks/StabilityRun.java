@@ -1,4 +1,4 @@
-package io.zerodowntime.sample;
+package io.zerodowntime.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.zerodowntime.sample.LoadGenerator.Mode;
+import io.zerodowntime.harness.GenerationSample;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
 
 /**
  * Many chained reloads under a light load: what each generation holds once it serves
@@ -43,7 +48,7 @@ final class StabilityRun {
 			try {
 				for (int generation = 1; generation <= this.generations; generation++) {
 					pid = service.reloadBySignal(pid).newPid();
-					ChainedReloadIT.awaitSuccesses(keepAlive, keepAlive.successes() + 200);
+					keepAlive.awaitSuccesses(keepAlive.successes() + 200);
 					Generation sample = new Generation(GenerationSample.of(generation, pid, tmp), heapAfterGc(pid));
 					samples.add(sample);
 					System.out.printf("  %s, stability: %s, heap after GC %d MiB%n", java, sample.process(),
