@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * Configuration properties for zero-downtime reloads.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 @ConfigurationProperties("zerodowntime")
 public class ZeroDowntimeProperties implements InitializingBean {

@@ -4,6 +4,7 @@ package io.zerodowntime.handoff;
  * Tells whether this generation is healthy enough to take over from its parent.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface HealthProbe {

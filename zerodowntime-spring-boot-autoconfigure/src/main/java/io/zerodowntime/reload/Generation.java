@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * {@code null}
  * @param inheritedCounts the parent's reload counts when it started this process
  * @author zerodowntime
+ * @since 0.1.0
  */
 public record Generation(int number, long pid, @Nullable Long parentPid, @Nullable String reloadId,
 		@Nullable Path controlSocket, @Nullable String token, @Nullable Instant reloadStartedAt,

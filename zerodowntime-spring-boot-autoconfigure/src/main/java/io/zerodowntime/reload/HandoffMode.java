@@ -4,6 +4,7 @@ package io.zerodowntime.reload;
  * How the parent and the child share the listening port during a reload.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public enum HandoffMode {
 

@@ -5,6 +5,7 @@ package io.zerodowntime.reload;
  * cannot work is refused with its reason instead of starting a doomed child.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface PreflightCheck {

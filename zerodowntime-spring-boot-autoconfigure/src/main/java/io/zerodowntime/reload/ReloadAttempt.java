@@ -64,7 +64,7 @@ final class ReloadAttempt implements Closeable {
 			control.expect(child.pid());
 			return new ReloadAttempt(reloadId, control, child);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | RuntimeException | LinkageError ex) {
 			control.close();
 			if (child != null) {
 				stop(child);

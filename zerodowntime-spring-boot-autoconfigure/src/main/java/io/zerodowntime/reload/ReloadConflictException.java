@@ -5,6 +5,7 @@ package io.zerodowntime.reload;
  * ever started at a time.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public class ReloadConflictException extends RuntimeException {
 

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param rejected triggers refused without starting a child (a reload already running,
  * or one that could not start)
  * @author zerodowntime
+ * @since 0.1.0
  */
 public record ReloadCounts(long succeeded, long failed, long rejected) {
 

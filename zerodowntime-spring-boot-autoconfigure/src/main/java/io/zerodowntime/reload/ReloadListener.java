@@ -5,6 +5,7 @@ package io.zerodowntime.reload;
  * thread that did it; an implementation must be quick and must not throw.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public interface ReloadListener {
 

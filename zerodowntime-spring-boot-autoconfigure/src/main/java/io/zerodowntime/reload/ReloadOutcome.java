@@ -4,6 +4,7 @@ package io.zerodowntime.reload;
  * How a reload ended.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public enum ReloadOutcome {
 

@@ -6,6 +6,7 @@ package io.zerodowntime.reload;
  * spawned and the running generation is untouched.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public class ReloadRefusedException extends RuntimeException {
 

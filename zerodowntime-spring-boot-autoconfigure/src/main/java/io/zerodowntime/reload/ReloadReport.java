@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param duration time from the trigger to the child serving (or to the rollback), or
  * {@code null} while in progress
  * @author zerodowntime
+ * @since 0.1.0
  */
 public record ReloadReport(String id, String trigger, ReloadOutcome outcome, @Nullable Long childPid,
 		@Nullable String reason, Instant startedAt, @Nullable Duration childReady, @Nullable Duration duration) {

@@ -4,6 +4,7 @@ package io.zerodowntime.reload;
  * The state of this process's {@link Reloader}.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public enum ReloadState {
 

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * generations
  * @param lastReload the last reload this process ran, or {@code null}
  * @author zerodowntime
+ * @since 0.1.0
  */
 public record ReloadStatus(ReloadState state, HandoffMode handoff, long pid, int generation, @Nullable Long parentPid,
 		@Nullable String startedBy, ReloadCounts reloads, @Nullable ReloadReport lastReload) {

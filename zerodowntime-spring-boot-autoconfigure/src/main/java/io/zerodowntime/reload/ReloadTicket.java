@@ -6,6 +6,7 @@ package io.zerodowntime.reload;
  * @param id the reload's id
  * @param childPid the spawned child's pid
  * @author zerodowntime
+ * @since 0.1.0
  */
 public record ReloadTicket(String id, long childPid) {
 

@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public class Reloader {
 
@@ -165,6 +166,9 @@ public class Reloader {
 		catch (ReloadRefusedException ex) {
 			throw refuse(report, ex.getReason());
 		}
+		catch (RuntimeException | LinkageError ex) {
+			throw refuse(report, "unexpected error before the child started: " + ex);
+		}
 		ReloadReport started = report.withChild(attempt.childPid());
 		synchronized (this.monitor) {
 			this.lastReload = started;
@@ -175,9 +179,18 @@ public class Reloader {
 				+ " for it to become healthy");
 		// before the reload thread runs, so that listeners see started before the end
 		this.listeners.tell("started", (listener) -> listener.started(started));
-		Thread thread = new Thread(() -> run(attempt), "zerodowntime-reload");
-		thread.setDaemon(true);
-		thread.start();
+		try {
+			Thread thread = new Thread(() -> run(attempt), "zerodowntime-reload");
+			thread.setDaemon(true);
+			thread.start();
+		}
+		catch (RuntimeException | OutOfMemoryError ex) {
+			// no thread to watch the child: it must not outlive this call
+			attempt.abort("the reload thread could not be started: " + ex);
+			attempt.close();
+			fail("the reload thread could not be started: " + ex, "rolled back");
+			throw new ReloadRefusedException("the reload thread could not be started: " + ex);
+		}
 		return new ReloadTicket(report.id(), attempt.childPid());
 	}
 

@@ -7,6 +7,7 @@ import org.apache.coyote.http11.Http11NioProtocol;
  * by class name, hence the public no-argument constructor.
  *
  * @author zerodowntime
+ * @since 0.1.0
  */
 public class HandoffHttp11NioProtocol extends Http11NioProtocol {
 

@@ -34,6 +34,8 @@ class ReloaderTests {
 
 	private RuntimeException launchFailure;
 
+	private LinkageError launchError;
+
 	private Path controlSocket;
 
 	private Boolean controlSocketAtHandover;
@@ -241,6 +243,16 @@ class ReloaderTests {
 	}
 
 	@Test
+	void aNativeLibraryThatCannotLoadIsARefusalNotAStuckReload() {
+		this.launchError = new UnsatisfiedLinkError("libjffi-1.2.so: cannot open shared object file");
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
+		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
+			.withMessageContaining("libjffi");
+		assertThat(this.controlSocket).as("control directory").doesNotExist();
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.FAILED);
+	}
+
+	@Test
 	void afterShutdownATriggerIsRefusedAndStartsNoChild() {
 		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
 		reloader.shutdown();
@@ -306,6 +318,9 @@ class ReloaderTests {
 				ReloaderTests.this.controlSocket = Path.of(environment.get("ZERODOWNTIME_CONTROL_SOCKET")).getParent();
 				if (ReloaderTests.this.launchFailure != null) {
 					throw ReloaderTests.this.launchFailure;
+				}
+				if (ReloaderTests.this.launchError != null) {
+					throw ReloaderTests.this.launchError;
 				}
 				ReloaderTests.this.child = builder.start();
 				return ReloaderTests.this.child;
