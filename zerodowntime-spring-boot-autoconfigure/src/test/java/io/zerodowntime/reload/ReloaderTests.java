@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +185,36 @@ class ReloaderTests {
 		assertThat(status.lastReload().childPid()).isNull();
 		assertThat(status.lastReload().reason()).isEqualTo("pre-flight check failed: the disk is full");
 		assertThat(status.reloads()).isEqualTo(new ReloadCounts(0, 0, 1));
+	}
+
+	@Test
+	void statusDoesNotWaitForAPreflightCheckAndASecondTriggerIsAConflictMeanwhile() throws Exception {
+		CountDownLatch checking = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		PreflightCheck slow = () -> {
+			checking.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		};
+		Reloader reloader = serving(reloader("sleep 60", Duration.ofSeconds(30), List.of(slow)));
+		CompletableFuture<ReloadTicket> first = CompletableFuture
+			.supplyAsync(() -> reloader.trigger("first"));
+		assertThat(checking.await(10, TimeUnit.SECONDS)).isTrue();
+		try {
+			ReloadStatus status = CompletableFuture.supplyAsync(reloader::status)
+				.get(5, TimeUnit.SECONDS);
+			assertThat(status.state()).isEqualTo(ReloadState.STARTING);
+			assertThat(status.lastReload().childPid()).as("no child before the checks pass").isNull();
+			assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("second"));
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(first.get(30, TimeUnit.SECONDS).childPid()).isPositive();
 	}
 
 	@Test
