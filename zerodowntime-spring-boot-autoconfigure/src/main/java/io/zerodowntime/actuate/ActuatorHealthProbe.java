@@ -1,6 +1,6 @@
 package io.zerodowntime.actuate;
 
-import io.zerodowntime.handoff.HealthProbe;
+import io.zerodowntime.reload.HealthProbe;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;

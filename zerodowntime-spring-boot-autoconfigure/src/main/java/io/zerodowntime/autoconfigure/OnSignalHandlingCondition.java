@@ -1,6 +1,6 @@
 package io.zerodowntime.autoconfigure;
 
-import io.zerodowntime.signal.ReloadSignal;
+import io.zerodowntime.internal.signal.ReloadSignal;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;

@@ -7,7 +7,7 @@ import java.util.Set;
 
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.MemoryCheck;
-import io.zerodowntime.signal.ReloadSignal;
+import io.zerodowntime.internal.signal.ReloadSignal;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
 

@@ -1,4 +1,4 @@
-package io.zerodowntime.handoff;
+package io.zerodowntime.internal.handoff;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.HealthProbe;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.ParentHandshake;
 import io.zerodowntime.reload.PidFile;

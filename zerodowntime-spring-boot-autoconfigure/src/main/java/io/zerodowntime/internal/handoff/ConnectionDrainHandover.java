@@ -1,4 +1,4 @@
-package io.zerodowntime.handoff;
+package io.zerodowntime.internal.handoff;
 
 import java.time.Duration;
 

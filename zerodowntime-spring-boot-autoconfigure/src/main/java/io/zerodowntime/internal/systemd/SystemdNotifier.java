@@ -1,4 +1,4 @@
-package io.zerodowntime.systemd;
+package io.zerodowntime.internal.systemd;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.zerodowntime.handoff;
+package io.zerodowntime.reload;
 
 /**
  * Tells whether this generation is healthy enough to take over from its parent.

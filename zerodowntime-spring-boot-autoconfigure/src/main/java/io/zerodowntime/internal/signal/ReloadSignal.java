@@ -1,4 +1,4 @@
-package io.zerodowntime.signal;
+package io.zerodowntime.internal.signal;
 
 import java.util.Locale;
 import java.util.function.Consumer;

@@ -1,4 +1,6 @@
-package io.zerodowntime.handoff;
+package io.zerodowntime.internal.handoff;
+
+import io.zerodowntime.reload.HealthProbe;
 
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
