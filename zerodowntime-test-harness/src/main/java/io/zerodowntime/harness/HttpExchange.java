@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,16 @@ public final class HttpExchange {
 	 */
 	public static Response send(int port, String method, String path) throws IOException {
 		try (Socket socket = connect(port)) {
+			return send(socket, method, path, false);
+		}
+	}
+
+	/**
+	 * One request on a new connection that may take longer than the usual read timeout.
+	 */
+	public static Response sendSlow(int port, String method, String path, Duration readTimeout) throws IOException {
+		try (Socket socket = connect(port)) {
+			socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
 			return send(socket, method, path, false);
 		}
 	}
