@@ -87,7 +87,7 @@ class FaultToleranceIT {
 		this.network = handoff.network();
 		this.processes = new SampleProcesses(temp, this.network);
 		this.service = new ServiceUnderTest(this.network, this.processes, port);
-		this.pid = this.service.start(handoff.argument(), "--zerodowntime.startup-timeout=45s",
+		this.pid = this.service.start(handoff.argument(), "--zerodowntime.startup-timeout=90s",
 				"--zerodowntime.drain-timeout=12s", "--spring.config.import=optional:file:" + this.extraConfig);
 		this.fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, this.network.threads(), PAUSE);
 		this.keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, this.network.threads(), PAUSE);
@@ -149,7 +149,7 @@ class FaultToleranceIT {
 	void aHungChildIsStoppedAtTheStartupTimeout() throws Exception {
 		Files.writeString(this.extraConfig, "sample.startup-delay=10m\n");
 		try {
-			assertThat(awaitFailedReload(this.pid)).contains("did not become healthy within PT45S");
+			assertThat(awaitFailedReload(this.pid)).contains("did not become healthy within PT90S");
 		}
 		finally {
 			Files.deleteIfExists(this.extraConfig);
