@@ -149,7 +149,7 @@ class FaultToleranceIT {
 	void aHungChildIsStoppedAtTheStartupTimeout() throws Exception {
 		Files.writeString(this.extraConfig, "sample.startup-delay=10m\n");
 		try {
-			assertThat(awaitFailedReload(this.pid)).contains("did not become healthy within PT90S");
+			assertThat(awaitFailedReload(this.pid)).contains("did not become healthy within PT1M30S");
 		}
 		finally {
 			Files.deleteIfExists(this.extraConfig);
@@ -310,7 +310,7 @@ class FaultToleranceIT {
 			LoadGenerator keepAlive) throws Exception {
 		long child = ServiceUnderTest.childPid(this.service.post("/actuator/reload"));
 		CompletableFuture<HttpExchange.Response> slow = network
-			.async(() -> HttpExchange.send(this.service.port(), "GET", "/slow?ms=60000"));
+			.async(() -> HttpExchange.sendSlow(this.service.port(), "GET", "/slow?ms=60000", Duration.ofSeconds(120)));
 		awaitPidFile(child);
 		int failuresBefore = failures(fresh, keepAlive);
 		SampleProcesses.signal(child, "KILL");
