@@ -1,7 +1,7 @@
 package io.zerodowntime.autoconfigure;
 
-import io.zerodowntime.tomcat.HandoffConnectors;
-import io.zerodowntime.tomcat.HandoffTomcatCustomizer;
+import io.zerodowntime.internal.tomcat.HandoffConnectors;
+import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;

@@ -7,22 +7,23 @@ import java.util.Objects;
 import io.zerodowntime.actuate.ActuatorHealthProbe;
 import io.zerodowntime.internal.handoff.ConnectionDrainHandover;
 import io.zerodowntime.internal.handoff.GenerationStartup;
-import io.zerodowntime.reload.HealthProbe;
 import io.zerodowntime.internal.handoff.ReadinessStateHealthProbe;
 import io.zerodowntime.internal.handoff.WebServers;
-import io.zerodowntime.reload.ChildLauncher;
-import io.zerodowntime.reload.Generation;
-import io.zerodowntime.reload.HandoffMode;
-import io.zerodowntime.reload.MemoryHeadroomCheck;
-import io.zerodowntime.reload.PidFile;
-import io.zerodowntime.reload.PreflightCheck;
-import io.zerodowntime.reload.ReloadListener;
-import io.zerodowntime.reload.Reloader;
+import io.zerodowntime.internal.reload.ChildLauncher;
+import io.zerodowntime.internal.reload.MemoryHeadroomCheck;
+import io.zerodowntime.internal.reload.PidFile;
+import io.zerodowntime.internal.reload.ReloadCoordinator;
 import io.zerodowntime.internal.signal.SignalReloadTrigger;
 import io.zerodowntime.internal.systemd.NotifySocket;
 import io.zerodowntime.internal.systemd.SystemdNotifier;
-import io.zerodowntime.tomcat.HandoffConnectors;
-import io.zerodowntime.tomcat.HandoffTomcatCustomizer;
+import io.zerodowntime.internal.tomcat.HandoffConnectors;
+import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
+import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.HealthProbe;
+import io.zerodowntime.reload.PreflightCheck;
+import io.zerodowntime.reload.ReloadListener;
+import io.zerodowntime.reload.Reloader;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -117,7 +118,7 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "shutdown")
-	Reloader reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
+	ReloadCoordinator reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
 			ConnectionDrainHandover handover, HandoffConnectors connectors, ObjectProvider<PidFile> pidFile,
 			ObjectProvider<PreflightCheck> preflightChecks) {
 		List<PreflightCheck> checks = new ArrayList<>();
@@ -128,12 +129,12 @@ public final class ZeroDowntimeAutoConfiguration {
 		// not record its pid is refused up front
 		pidFile.ifAvailable((file) -> checks.add(file::checkWritable));
 		preflightChecks.orderedStream().forEach(checks::add);
-		return new Reloader(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher, handover,
-				checks);
+		return new ReloadCoordinator(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher,
+				handover, checks);
 	}
 
 	@Bean
-	GenerationStartup zeroDowntimeGenerationStartup(Reloader reloader, HandoffConnectors connectors,
+	GenerationStartup zeroDowntimeGenerationStartup(ReloadCoordinator reloader, HandoffConnectors connectors,
 			ObjectProvider<HealthProbe> healthProbe, ApplicationAvailability availability,
 			ObjectProvider<PidFile> pidFile, ConnectionDrainHandover.ProcessExit exit) {
 		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
@@ -141,7 +142,7 @@ public final class ZeroDowntimeAutoConfiguration {
 	}
 
 	@Bean
-	ReloadListenerRegistrar zeroDowntimeReloadListenerRegistrar(Reloader reloader,
+	ReloadListenerRegistrar zeroDowntimeReloadListenerRegistrar(ReloadCoordinator reloader,
 			ObjectProvider<ReloadListener> listeners) {
 		return new ReloadListenerRegistrar(reloader, listeners);
 	}

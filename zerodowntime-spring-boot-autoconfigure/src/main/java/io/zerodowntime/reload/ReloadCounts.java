@@ -1,7 +1,5 @@
 package io.zerodowntime.reload;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * How many reloads the service has seen since generation 0 started, by outcome. Each
  * generation starts from its parent's counts (passed in its environment) plus the reload
@@ -17,35 +15,33 @@ import org.jspecify.annotations.Nullable;
  */
 public record ReloadCounts(long succeeded, long failed, long rejected) {
 
-	static final ReloadCounts NONE = new ReloadCounts(0, 0, 0);
+	/**
+	 * No reloads at all.
+	 */
+	public static final ReloadCounts NONE = new ReloadCounts(0, 0, 0);
 
-	ReloadCounts withSucceeded() {
+	/**
+	 * Return these counts with one more succeeded reload.
+	 * @return the new counts
+	 */
+	public ReloadCounts withSucceeded() {
 		return new ReloadCounts(this.succeeded + 1, this.failed, this.rejected);
 	}
 
-	ReloadCounts withFailed() {
+	/**
+	 * Return these counts with one more failed reload.
+	 * @return the new counts
+	 */
+	public ReloadCounts withFailed() {
 		return new ReloadCounts(this.succeeded, this.failed + 1, this.rejected);
 	}
 
-	ReloadCounts withRejected() {
+	/**
+	 * Return these counts with one more rejected trigger.
+	 * @return the new counts
+	 */
+	public ReloadCounts withRejected() {
 		return new ReloadCounts(this.succeeded, this.failed, this.rejected + 1);
-	}
-
-	String encode() {
-		return this.succeeded + "," + this.failed + "," + this.rejected;
-	}
-
-	static ReloadCounts decode(@Nullable String encoded) {
-		if (encoded == null) {
-			return NONE;
-		}
-		try {
-			String[] parts = encoded.split(",");
-			return new ReloadCounts(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-		}
-		catch (RuntimeException ex) {
-			return NONE;
-		}
 	}
 
 }

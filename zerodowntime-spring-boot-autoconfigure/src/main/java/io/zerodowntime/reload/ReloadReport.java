@@ -24,17 +24,32 @@ import org.jspecify.annotations.Nullable;
 public record ReloadReport(String id, String trigger, ReloadOutcome outcome, @Nullable Long childPid,
 		@Nullable String reason, Instant startedAt, @Nullable Duration childReady, @Nullable Duration duration) {
 
-	ReloadReport withChild(long pid) {
+	/**
+	 * Return this report with the spawned child's pid.
+	 * @param pid the child's pid
+	 * @return the new report
+	 */
+	public ReloadReport withChild(long pid) {
 		return new ReloadReport(this.id, this.trigger, this.outcome, pid, this.reason, this.startedAt,
 				this.childReady, this.duration);
 	}
 
-	ReloadReport withChildReady() {
+	/**
+	 * Return this report with the time from the trigger to now as the child's readiness.
+	 * @return the new report
+	 */
+	public ReloadReport withChildReady() {
 		return new ReloadReport(this.id, this.trigger, this.outcome, this.childPid, this.reason, this.startedAt,
 				Duration.between(this.startedAt, Instant.now()), this.duration);
 	}
 
-	ReloadReport ended(ReloadOutcome outcome, @Nullable String reason) {
+	/**
+	 * Return this report ended now.
+	 * @param outcome how it ended
+	 * @param reason why it failed, or {@code null}
+	 * @return the new report
+	 */
+	public ReloadReport ended(ReloadOutcome outcome, @Nullable String reason) {
 		return new ReloadReport(this.id, this.trigger, outcome, this.childPid, reason, this.startedAt,
 				this.childReady, Duration.between(this.startedAt, Instant.now()));
 	}

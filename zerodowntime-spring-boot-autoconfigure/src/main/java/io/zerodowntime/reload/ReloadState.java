@@ -49,7 +49,7 @@ public enum ReloadState {
 	 * @param next the next state
 	 * @return whether the transition is legal
 	 */
-	boolean canMoveTo(ReloadState next) {
+	public boolean canMoveTo(ReloadState next) {
 		return switch (this) {
 			case IDLE, FAILED -> next == STARTING;
 			case STARTING -> next == HANDING_OVER || next == FAILED;

@@ -1,7 +1,9 @@
 /**
- * The Spring-free core of a reload: capturing this process's command line, launching the
- * next generation, the private control channel between the generations and the
- * {@link io.zerodowntime.reload.Reloader} state machine.
+ * The public API of reloads: the {@link io.zerodowntime.reload.Reloader}, its status and
+ * outcomes, the {@link io.zerodowntime.reload.ReloadListener} and
+ * {@link io.zerodowntime.reload.PreflightCheck} extension points, the
+ * {@link io.zerodowntime.reload.HealthProbe} that gates a takeover, and the exceptions a
+ * refused reload throws.
  */
 @NullMarked
 package io.zerodowntime.reload;

@@ -1,5 +1,6 @@
 package io.zerodowntime.tomcat;
 
+import io.zerodowntime.internal.tomcat.HandoffNioEndpoint;
 import org.apache.coyote.http11.Http11NioProtocol;
 
 /**

@@ -1,7 +1,6 @@
 /**
- * Tomcat integration: an NIO endpoint whose listener can be shared with the next
- * generation, opened only once the parent has acknowledged the child, and closed for
- * accepting without dropping a single open connection.
+ * The Tomcat protocol an application names for an additional connector that reloads
+ * should hand over.
  */
 @NullMarked
 package io.zerodowntime.tomcat;

@@ -2,10 +2,10 @@ package io.zerodowntime.internal.handoff;
 
 import java.time.Duration;
 
-import io.zerodowntime.reload.Handover;
-import io.zerodowntime.reload.PidFile;
+import io.zerodowntime.internal.reload.Handover;
+import io.zerodowntime.internal.reload.PidFile;
+import io.zerodowntime.internal.tomcat.HandoffConnectors;
 import io.zerodowntime.reload.ReloadReport;
-import io.zerodowntime.tomcat.HandoffConnectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.zerodowntime.internal.reload.ParentHandshake;
+import io.zerodowntime.internal.reload.PidFile;
+import io.zerodowntime.internal.reload.ReloadCoordinator;
+import io.zerodowntime.internal.tomcat.HandoffConnectors;
 import io.zerodowntime.reload.Generation;
-import io.zerodowntime.reload.HealthProbe;
 import io.zerodowntime.reload.HandoffMode;
-import io.zerodowntime.reload.ParentHandshake;
-import io.zerodowntime.reload.PidFile;
-import io.zerodowntime.reload.Reloader;
-import io.zerodowntime.tomcat.HandoffConnectors;
+import io.zerodowntime.reload.HealthProbe;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +39,7 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 
 	private static final Path MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
-	private final Reloader reloader;
+	private final ReloadCoordinator reloader;
 
 	private final HandoffConnectors connectors;
 
@@ -49,7 +49,7 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 
 	private final ConnectionDrainHandover.ProcessExit exit;
 
-	public GenerationStartup(Reloader reloader, HandoffConnectors connectors, HealthProbe healthProbe,
+	public GenerationStartup(ReloadCoordinator reloader, HandoffConnectors connectors, HealthProbe healthProbe,
 			@Nullable PidFile pidFile, ConnectionDrainHandover.ProcessExit exit) {
 		this.reloader = reloader;
 		this.connectors = connectors;

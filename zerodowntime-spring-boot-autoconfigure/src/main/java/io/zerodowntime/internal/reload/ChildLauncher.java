@@ -1,0 +1,31 @@
+package io.zerodowntime.internal.reload;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Starts the next generation: the captured command, in the same working directory and
+ * environment plus the entries that connect it to its parent. stdin, stdout and stderr are
+ * inherited; {@link ProcessBuilder} passes no other descriptor, so no client connection,
+ * jar or log file of this process leaks into the child.
+ *
+ * @author zerodowntime
+ */
+public class ChildLauncher {
+
+	/**
+	 * Start the command.
+	 * @param command the command
+	 * @param environment entries to add to this process's environment
+	 * @return the started process
+	 * @throws IOException if the process cannot be started
+	 */
+	public Process launch(ReexecCommand command, Map<String, String> environment) throws IOException {
+		ProcessBuilder builder = new ProcessBuilder(command.getCommand())
+			.directory(command.getWorkingDirectory().toFile())
+			.inheritIO();
+		builder.environment().putAll(environment);
+		return builder.start();
+	}
+
+}

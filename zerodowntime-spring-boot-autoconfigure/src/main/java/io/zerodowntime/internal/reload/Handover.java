@@ -1,0 +1,26 @@
+package io.zerodowntime.internal.reload;
+
+import io.zerodowntime.reload.ReloadReport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the parent does once its child serves: stop accepting, drain the open connections
+ * and exit. Implemented by the web server integration.
+ *
+ * @author zerodowntime
+ */
+@FunctionalInterface
+public interface Handover {
+
+	/**
+	 * Hand over to the child that now serves. Normally the process exits. If the child
+	 * dies while this generation is still draining, this generation accepts again and the
+	 * method returns why.
+	 * @param report the successful reload
+	 * @param child the child that took over
+	 * @return {@code null} once this generation has exited (or is exiting), or the reason
+	 * it resumed serving
+	 */
+	@Nullable String handOver(ReloadReport report, Process child);
+
+}

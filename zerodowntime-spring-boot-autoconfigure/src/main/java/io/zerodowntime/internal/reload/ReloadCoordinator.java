@@ -1,0 +1,401 @@
+package io.zerodowntime.internal.reload;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.zerodowntime.reload.Generation;
+import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.PreflightCheck;
+import io.zerodowntime.reload.ReloadConflictException;
+import io.zerodowntime.reload.ReloadCounts;
+import io.zerodowntime.reload.ReloadListener;
+import io.zerodowntime.reload.ReloadOutcome;
+import io.zerodowntime.reload.ReloadRefusedException;
+import io.zerodowntime.reload.ReloadReport;
+import io.zerodowntime.reload.ReloadState;
+import io.zerodowntime.reload.ReloadStatus;
+import io.zerodowntime.reload.ReloadTicket;
+import io.zerodowntime.reload.Reloader;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs reloads, one at a time: admits a trigger, runs the pre-flight checks, lets a
+ * {@link ReloadAttempt} spawn the next generation and wait until it serves, then hands
+ * over. A child that exits, reports unhealthy or stays silent past the startup timeout is
+ * stopped and this generation keeps serving. Keeps the state, the counts and the
+ * listeners; every state change goes through {@link #moveTo}.
+ *
+ * <pre>
+ * IDLE ─trigger→ STARTING ─child ready→ HANDING_OVER ─child serves→ DRAINING → exit
+ *                    └──────────── child failed ─────────┴──────────────┴→ FAILED ─trigger→ STARTING
+ * </pre>
+ *
+ * @author zerodowntime
+ */
+public class ReloadCoordinator implements Reloader {
+
+	// logs under the public name, the category users configure
+	private static final Log logger = LogFactory.getLog(Reloader.class);
+
+	private final Generation generation;
+
+	private final HandoffMode handoffMode;
+
+	private final Duration startupTimeout;
+
+	private final ChildLauncher launcher;
+
+	private final Handover handover;
+
+	private final List<PreflightCheck> preflightChecks;
+
+	private final ReloadListeners listeners = new ReloadListeners();
+
+	private final Object monitor = new Object();
+
+	private ReloadCounts counts;
+
+	private ReloadState state = ReloadState.IDLE;
+
+	private @Nullable ReloadReport lastReload;
+
+	private @Nullable ReloadAttempt attempt;
+
+	private @Nullable ReexecCommand command;
+
+	private @Nullable String mainClassName;
+
+	private @Nullable String notReadyReason = "the application has not finished starting";
+
+	private boolean shutDown;
+
+	/**
+	 * Create a new instance.
+	 * @param generation this process's generation
+	 * @param handoffMode how listeners are shared
+	 * @param startupTimeout how long a child may take to become healthy
+	 * @param launcher starts the child
+	 * @param handover hands over to a child that serves
+	 * @param preflightChecks checks that must pass before a child is spawned
+	 */
+	public ReloadCoordinator(Generation generation, HandoffMode handoffMode, Duration startupTimeout, ChildLauncher launcher,
+			Handover handover, List<PreflightCheck> preflightChecks) {
+		this.generation = generation;
+		this.handoffMode = handoffMode;
+		this.startupTimeout = startupTimeout;
+		this.launcher = launcher;
+		this.handover = handover;
+		this.preflightChecks = List.copyOf(preflightChecks);
+		// a generation started by a reload exists (and counts) only if that reload succeeds
+		this.counts = generation.isChild() ? generation.inheritedCounts().withSucceeded()
+				: generation.inheritedCounts();
+	}
+
+	/**
+	 * Add a listener. A listener added twice is told once.
+	 * @param listener the listener
+	 */
+	public void addListener(ReloadListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * This generation serves: allow reloads if it knows how it was started and can be
+	 * replaced.
+	 * @param mainClass the application's main class, or {@code null} if unknown
+	 */
+	public void serving(@Nullable Class<?> mainClass) {
+		String mainClassName = (mainClass != null) ? mainClass.getName() : null;
+		ReexecCommand command;
+		try {
+			command = ReexecCommand.ofCurrentProcess(mainClass);
+		}
+		catch (ReloadRefusedException ex) {
+			unavailable("this process cannot be re-executed: " + ex.getMessage());
+			return;
+		}
+		serving(command, mainClassName);
+	}
+
+	void serving(ReexecCommand command, @Nullable String mainClassName) {
+		if (this.generation.pid() == 1) {
+			unavailable("this process is PID 1, the init process of its container, and the container would stop "
+					+ "when it hands over and exits; roll out new versions with the orchestrator's rolling update "
+					+ "instead");
+			return;
+		}
+		synchronized (this.monitor) {
+			this.command = command;
+			this.mainClassName = mainClassName;
+			this.notReadyReason = null;
+		}
+		logger.debug("Reloads will run: " + command);
+		this.listeners.tell("serving", (listener) -> listener.serving(this.generation));
+	}
+
+	private void unavailable(String reason) {
+		synchronized (this.monitor) {
+			this.notReadyReason = reason;
+		}
+		logger.warn("Zero-downtime reloads are unavailable: " + reason);
+		this.listeners.tell("serving", (listener) -> listener.serving(this.generation));
+	}
+
+	/**
+	 * Start a reload. The pre-flight checks and the spawn run on the caller's thread, but
+	 * outside the lock that {@link #status()} takes.
+	 * @param trigger what triggered it, for the log and the status
+	 * @return the reload's id and the spawned child's pid
+	 * @throws ReloadConflictException if a reload is already under way
+	 * @throws ReloadRefusedException if the reload cannot start; nothing was spawned
+	 */
+	@Override
+	public ReloadTicket trigger(String trigger) {
+		ReloadReport report;
+		ReexecCommand reexec;
+		try {
+			synchronized (this.monitor) {
+				reexec = admit();
+				report = new ReloadReport(UUID.randomUUID().toString().substring(0, 8), trigger,
+						ReloadOutcome.IN_PROGRESS, null, null, Instant.now(), null, null);
+				moveTo(ReloadState.STARTING, report);
+			}
+		}
+		catch (ReloadConflictException | ReloadRefusedException ex) {
+			countRejected(trigger, ex.getMessage());
+			throw ex;
+		}
+		ReloadAttempt attempt;
+		try {
+			runPreflightChecks(reexec);
+			attempt = ReloadAttempt.spawn(report.id(), this.launcher, reexec,
+					(control) -> GenerationEnvironment.forChild(this.generation, report, control.getSocket(), control.getToken(),
+							currentCounts()));
+		}
+		catch (ReloadRefusedException ex) {
+			throw refuse(report, ex.getReason());
+		}
+		catch (RuntimeException | LinkageError ex) {
+			throw refuse(report, "unexpected error before the child started: " + ex);
+		}
+		ReloadReport started = report.withChild(attempt.childPid());
+		synchronized (this.monitor) {
+			this.lastReload = started;
+			this.attempt = attempt;
+		}
+		logger.info("Reload " + report.id() + " (" + trigger + "): started child pid " + attempt.childPid()
+				+ " as generation " + (this.generation.number() + 1) + "; waiting up to " + this.startupTimeout
+				+ " for it to become healthy");
+		// before the reload thread runs, so that listeners see started before the end
+		this.listeners.tell("started", (listener) -> listener.started(started));
+		try {
+			Thread thread = new Thread(() -> run(attempt), "zerodowntime-reload");
+			thread.setDaemon(true);
+			thread.start();
+		}
+		catch (RuntimeException | OutOfMemoryError ex) {
+			// no thread to watch the child: it must not outlive this call
+			attempt.abort("the reload thread could not be started: " + ex);
+			attempt.close();
+			fail("the reload thread could not be started: " + ex, "rolled back");
+			throw new ReloadRefusedException("the reload thread could not be started: " + ex);
+		}
+		return new ReloadTicket(report.id(), attempt.childPid());
+	}
+
+	/**
+	 * Check, under the lock, that a reload may start now.
+	 * @return the command line to re-execute
+	 */
+	private ReexecCommand admit() {
+		if (this.state.isBusy()) {
+			throw new ReloadConflictException(this.state, conflictMessage());
+		}
+		if (this.shutDown) {
+			throw new ReloadRefusedException("the application is shutting down");
+		}
+		ReexecCommand reexec = this.command;
+		if (this.notReadyReason != null || reexec == null) {
+			throw new ReloadRefusedException(
+					(this.notReadyReason != null) ? this.notReadyReason : "no command line to re-execute");
+		}
+		return reexec;
+	}
+
+	private void runPreflightChecks(ReexecCommand reexec) {
+		try {
+			reexec.preflight(this.mainClassName);
+			this.preflightChecks.forEach(PreflightCheck::check);
+		}
+		catch (ReloadRefusedException ex) {
+			throw new ReloadRefusedException("pre-flight check failed: " + ex.getReason());
+		}
+		catch (RuntimeException ex) {
+			throw new ReloadRefusedException("pre-flight check failed: " + ex);
+		}
+	}
+
+	private void countRejected(String trigger, @Nullable String reason) {
+		synchronized (this.monitor) {
+			this.counts = this.counts.withRejected();
+		}
+		this.listeners.tell("rejected", (listener) -> listener.rejected(trigger, String.valueOf(reason)));
+	}
+
+	/**
+	 * Record a reload that could not start (nothing was spawned, or what was is stopped)
+	 * and return the exception that tells the caller why.
+	 */
+	private ReloadRefusedException refuse(ReloadReport report, String reason) {
+		synchronized (this.monitor) {
+			moveTo(ReloadState.FAILED, report.ended(ReloadOutcome.FAILED, reason));
+		}
+		logger.error("Reload " + report.id() + " (" + report.trigger() + ") refused, no child started: " + reason
+				+ "; generation " + this.generation.number() + " keeps serving");
+		countRejected(report.trigger(), reason);
+		return new ReloadRefusedException(reason);
+	}
+
+	private String conflictMessage() {
+		ReloadReport current = this.lastReload;
+		String child = (current != null && current.childPid() != null) ? " (child pid " + current.childPid() + ")"
+				: "";
+		if (this.state == ReloadState.DRAINING) {
+			return "this generation has handed over" + child + " and is draining; trigger the new generation instead";
+		}
+		return "a reload is already " + this.state.name().toLowerCase(Locale.ROOT).replace('_', ' ') + child;
+	}
+
+	private void run(ReloadAttempt attempt) {
+		ReloadReport succeeded;
+		// the control channel is closed (and its directory removed) before the handover,
+		// which normally ends this process
+		try (attempt) {
+			attempt.awaitTakeover(this.startupTimeout, this::childReady);
+			succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
+			synchronized (this.monitor) {
+				moveTo(ReloadState.DRAINING, succeeded);
+				this.counts = this.counts.withSucceeded();
+				this.attempt = null;
+			}
+		}
+		catch (ReloadFailedException ex) {
+			fail(ex.reason(), "rolled back");
+			return;
+		}
+		catch (RuntimeException ex) {
+			fail("unexpected error in the reload: " + ex, "rolled back");
+			return;
+		}
+		logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
+				+ attempt.childPid() + " serves as generation " + (this.generation.number() + 1));
+		this.listeners.tell("succeeded", (listener) -> listener.succeeded(succeeded));
+		handOver(succeeded, attempt.child());
+	}
+
+	private void childReady() {
+		ReloadReport ready = current().withChildReady();
+		synchronized (this.monitor) {
+			moveTo(ReloadState.HANDING_OVER, ready);
+		}
+		logger.info("Reload " + ready.id() + ": child pid " + ready.childPid() + " is healthy after "
+				+ ready.childReady() + "; handing over");
+	}
+
+	private void handOver(ReloadReport succeeded, Process child) {
+		String resumed;
+		try {
+			resumed = this.handover.handOver(succeeded, child);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Handover to child pid " + child.pid() + " failed", ex);
+			resumed = "the handover to child pid " + child.pid() + " failed: " + ex;
+		}
+		if (resumed != null) {
+			// the success counted at the handover stands: the child did take over
+			fail(resumed, "resumed serving");
+		}
+	}
+
+	private void fail(String reason, String what) {
+		ReloadReport failed = current().ended(ReloadOutcome.FAILED, reason);
+		synchronized (this.monitor) {
+			moveTo(ReloadState.FAILED, failed);
+			this.counts = this.counts.withFailed();
+			this.attempt = null;
+		}
+		this.listeners.tell("failed", (listener) -> listener.failed(failed));
+		logger.info("Reload " + failed.id() + " " + what + "; generation " + this.generation.number() + " (pid "
+				+ this.generation.pid() + ") keeps serving");
+	}
+
+	/**
+	 * The one place where the state changes. Called with the lock held.
+	 */
+	private void moveTo(ReloadState next, ReloadReport report) {
+		if (!this.state.canMoveTo(next)) {
+			throw new IllegalStateException("Illegal reload state change " + this.state + " -> " + next);
+		}
+		this.state = next;
+		this.lastReload = report;
+	}
+
+	private ReloadReport current() {
+		synchronized (this.monitor) {
+			ReloadReport report = this.lastReload;
+			if (report == null) {
+				throw new IllegalStateException("No reload is under way");
+			}
+			return report;
+		}
+	}
+
+	private ReloadCounts currentCounts() {
+		synchronized (this.monitor) {
+			return this.counts;
+		}
+	}
+
+	/**
+	 * Return a snapshot of the reload state.
+	 * @return the status
+	 */
+	@Override
+	public ReloadStatus status() {
+		synchronized (this.monitor) {
+			return new ReloadStatus(this.state, this.handoffMode, this.generation.pid(), this.generation.number(),
+					this.generation.parentPid(), this.generation.reloadId(), this.counts, this.lastReload);
+		}
+	}
+
+	/**
+	 * Return the generation this reloader belongs to.
+	 * @return the generation
+	 */
+	@Override
+	public Generation getGeneration() {
+		return this.generation;
+	}
+
+	/**
+	 * Refuse further reloads: the application is shutting down. A child that has not
+	 * been acknowledged yet is stopped (it must not outlive the service it was to
+	 * replace); a handover under way is not interrupted.
+	 */
+	public void shutdown() {
+		ReloadAttempt starting;
+		synchronized (this.monitor) {
+			this.shutDown = true;
+			starting = (this.state == ReloadState.STARTING) ? this.attempt : null;
+		}
+		if (starting != null) {
+			starting.abort("the application is shutting down; child pid " + starting.childPid() + " is stopped");
+		}
+	}
+
+}

@@ -1,0 +1,429 @@
+package io.zerodowntime.internal.tomcat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.zerodowntime.reload.HandoffMode;
+import org.apache.tomcat.util.net.Acceptor;
+import org.apache.tomcat.util.net.Acceptor.AcceptorState;
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketProcessorBase;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link NioEndpoint} whose TCP listener takes part in a reload. How the listener is
+ * shared is the {@link ListenerSharing} of its {@link HandoffMode}; whether it takes new
+ * connections is its {@link AcceptState}:
+ * <ul>
+ * <li>{@link AcceptState#GATED GATED} (a child awaiting its parent's acknowledgement): the
+ * acceptor starts with Tomcat but calls no accept() until {@link #openGate()}; a child
+ * that is rolled back has taken no connection.</li>
+ * <li>{@link #stopAccepting()} ({@link AcceptState#STOPPED STOPPED}) ends the acceptor
+ * while open connections go on being served, each later response carrying
+ * {@code Connection: close}; {@link #resumeAccepting()} undoes it. A connection that the
+ * acceptor took in the race with that stop is served, never dropped.</li>
+ * </ul>
+ * Unix domain socket listeners are left to Tomcat.
+ *
+ * @author zerodowntime
+ */
+public class HandoffNioEndpoint extends NioEndpoint {
+
+	private static final long UNLOCK_TIMEOUT_NANOS = 5_000_000_000L;
+
+	private final Object listenerMonitor = new Object();
+
+	private final AtomicInteger requestsInProgress = new AtomicInteger();
+
+	private ListenerSharing sharing = ListenerSharing.of(HandoffMode.INHERIT);
+
+	private volatile @Nullable ServerSocketChannel listener;
+
+	private volatile boolean listenerInherited;
+
+	private volatile AcceptState acceptState = AcceptState.ACCEPTING;
+
+	public HandoffNioEndpoint() {
+		// bound on start, so that Tomcat's graceful close of the server socket applies
+		setBindOnInit(false);
+	}
+
+	/**
+	 * Set how the listener is shared with the next generation.
+	 * @param handoffMode the handoff mode
+	 */
+	public void setHandoffMode(HandoffMode handoffMode) {
+		this.sharing = ListenerSharing.of(handoffMode);
+	}
+
+	/**
+	 * Return how the listener is shared with the next generation.
+	 * @return the handoff mode
+	 */
+	public HandoffMode getHandoffMode() {
+		return this.sharing.mode();
+	}
+
+	/**
+	 * Keep the acceptor stopped (and a reuseport listener unbound) until
+	 * {@link #openGate()}. Set before the endpoint starts.
+	 * @param gated whether to wait for {@link #openGate()}
+	 */
+	public void setGated(boolean gated) {
+		this.acceptState = gated ? AcceptState.GATED : AcceptState.ACCEPTING;
+	}
+
+	/**
+	 * Return whether this endpoint takes new connections.
+	 * @return the accept state
+	 */
+	public AcceptState getAcceptState() {
+		return this.acceptState;
+	}
+
+	/**
+	 * Return whether the listener was inherited from the parent on descriptor 0.
+	 * @return whether the listener is inherited
+	 */
+	public boolean isListenerInherited() {
+		return this.listenerInherited;
+	}
+
+	void markListenerInherited() {
+		this.listenerInherited = true;
+	}
+
+	private boolean isUnixDomain() {
+		return getUnixDomainSocketPath() != null;
+	}
+
+	@Override
+	protected void initServerSocket() throws Exception {
+		if (isUnixDomain()) {
+			super.initServerSocket();
+			return;
+		}
+		synchronized (this.listenerMonitor) {
+			this.listener = this.sharing.listenerAtStart(this, this.acceptState == AcceptState.GATED);
+		}
+	}
+
+	/**
+	 * Bind the listener of a gated endpoint, without accepting yet: everything that can
+	 * fail in opening a generation's listeners happens before any of them accepts.
+	 * @throws IOException if the listener cannot be bound
+	 */
+	public void bindGated() throws IOException {
+		synchronized (this.listenerMonitor) {
+			if (this.acceptState == AcceptState.GATED) {
+				ensureListenerBound();
+			}
+		}
+	}
+
+	/**
+	 * Give up a listener that {@link #bindGated()} bound for a reuseport endpoint that is
+	 * still gated: another listener of this generation could not be bound, and a bound
+	 * reuseport socket would be sent connections that nobody accepts.
+	 */
+	public void unbindGated() {
+		synchronized (this.listenerMonitor) {
+			if (this.acceptState == AcceptState.GATED && this.sharing.closesListenerOnStop()) {
+				closeListener();
+			}
+		}
+	}
+
+	/**
+	 * Start accepting, if this endpoint was gated (binding its listener first if
+	 * {@link #bindGated()} has not).
+	 * @throws IOException if the listener cannot be bound
+	 */
+	public void openGate() throws IOException {
+		synchronized (this.listenerMonitor) {
+			if (this.acceptState != AcceptState.GATED) {
+				return;
+			}
+			ensureListenerBound();
+			this.acceptState = AcceptState.ACCEPTING;
+			this.listenerMonitor.notifyAll();
+		}
+	}
+
+	/**
+	 * Bind the listener if this endpoint has none: a reuseport listener is bound only when
+	 * the endpoint opens, and again after a stop closed it.
+	 */
+	private void ensureListenerBound() throws IOException {
+		if (!isUnixDomain() && this.listener == null) {
+			this.listener = this.sharing.bind(this);
+		}
+	}
+
+	/**
+	 * Hold the acceptor while the endpoint is gated. Accepting needs no lock: only a gated
+	 * acceptor waits on the monitor, and nothing holds it for long.
+	 * @return whether to accept now; {@code false} once accepting has stopped
+	 */
+	private boolean passGate() throws IOException, InterruptedException {
+		if (this.acceptState == AcceptState.GATED) {
+			synchronized (this.listenerMonitor) {
+				while (this.acceptState == AcceptState.GATED && isRunning()) {
+					this.listenerMonitor.wait(50);
+				}
+			}
+			if (this.acceptState == AcceptState.GATED) {
+				// the endpoint stopped before it was opened: the acceptor ends quietly
+				throw new ClosedChannelException();
+			}
+		}
+		return this.acceptState == AcceptState.ACCEPTING;
+	}
+
+	@Override
+	protected void unlockAccept() {
+		if (this.acceptState == AcceptState.GATED) {
+			// the acceptor is not in accept(): passGate() notices the stop by itself
+			return;
+		}
+		super.unlockAccept();
+	}
+
+	/**
+	 * Stop accepting: the acceptor ends, while the connections already open keep being
+	 * served with keep-alive off. The stop can be undone with {@link #resumeAccepting()}.
+	 * An inherited or shared listener stays open: the next generation serves the same
+	 * socket, and closing the JDK's inherited channel would point descriptors 0, 1 and 2 at
+	 * {@code /dev/null}. A reuseport listener is closed, so that the kernel sends new
+	 * connections to the other generation's socket.
+	 */
+	public void stopAccepting() {
+		Acceptor<SocketChannel> stopped;
+		synchronized (this.listenerMonitor) {
+			stopped = this.acceptor;
+			if (this.acceptState != AcceptState.ACCEPTING || stopped == null) {
+				return;
+			}
+			// the acceptor's stop flag first: an acceptor that sees STOPPED ends at once
+			stopped.stopMillis(-1);
+			this.acceptState = AcceptState.STOPPED;
+			if (isUnixDomain()) {
+				return;
+			}
+			if (this.sharing.closesListenerOnStop()) {
+				// closing our own socket wakes the blocked accept(); a throwaway connection
+				// could land in the other generation and leave this acceptor blocked
+				closeListener();
+				return;
+			}
+		}
+		// outside the lock: the acceptor may need to pass the gate to end
+		unlockSharedListener(stopped);
+	}
+
+	/**
+	 * Accept again after {@link #stopAccepting()}: the generation that took over has died
+	 * while this one was draining. A reuseport listener is bound anew.
+	 * @throws IOException if the listener cannot be bound; the endpoint stays stopped
+	 */
+	public void resumeAccepting() throws IOException {
+		synchronized (this.listenerMonitor) {
+			if (this.acceptState != AcceptState.STOPPED) {
+				return;
+			}
+			ensureListenerBound();
+			this.acceptState = AcceptState.ACCEPTING;
+			super.startAcceptorThread();
+		}
+	}
+
+	@Override
+	public int getMaxKeepAliveRequests() {
+		// while accepting is stopped every response says "Connection: close", so that
+		// clients move to the new generation as they finish a request
+		return (this.acceptState == AcceptState.STOPPED) ? 1 : super.getMaxKeepAliveRequests();
+	}
+
+	/**
+	 * Return the number of connections this endpoint still has open.
+	 * @return the open connection count
+	 */
+	public int getOpenConnectionCount() {
+		return getConnections().size();
+	}
+
+	/**
+	 * Return the number of requests in progress: connections whose request is being
+	 * processed right now (a connection idle between requests has none). Counted by the
+	 * endpoint itself, so the figure is true whatever the executor (platform or virtual
+	 * threads).
+	 * @return the number of requests in progress
+	 */
+	public int getRequestsInProgress() {
+		return this.requestsInProgress.get();
+	}
+
+	@Override
+	protected SocketProcessorBase<NioChannel> createSocketProcessor(SocketWrapperBase<NioChannel> socketWrapper,
+			SocketEvent event) {
+		return new CountingSocketProcessor(socketWrapper, event);
+	}
+
+	/**
+	 * Wake an acceptor that is blocked on the socket this process shares with the next
+	 * generation. The kernel hands each connection to one of the processes waiting in
+	 * accept(), so connect until one has reached ours; those that reach the child are
+	 * served (and closed) there, and the one that reaches us is served by
+	 * {@link #destroySocket(SocketChannel)}.
+	 */
+	private void unlockSharedListener(Acceptor<SocketChannel> stopped) {
+		long deadline = System.nanoTime() + UNLOCK_TIMEOUT_NANOS;
+		while (stopped.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
+			try (Socket socket = new Socket()) {
+				socket.setSoLinger(true, 0);
+				socket.connect(unlockAddress(), 1000);
+			}
+			catch (IOException ex) {
+				getLog().debug("Unlock connection failed", ex);
+			}
+			waitForAcceptor(stopped, 10);
+		}
+	}
+
+	private InetSocketAddress unlockAddress() throws IOException {
+		InetSocketAddress local = getLocalAddress();
+		if (local == null) {
+			throw new IOException("listener has no local address");
+		}
+		InetAddress address = local.getAddress();
+		if (address.isAnyLocalAddress()) {
+			address = InetAddress.getLoopbackAddress();
+		}
+		return new InetSocketAddress(address, local.getPort());
+	}
+
+	private static void waitForAcceptor(Acceptor<SocketChannel> acceptor, long millis) {
+		long deadline = System.nanoTime() + millis * 1_000_000;
+		try {
+			while (acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
+				Thread.sleep(1);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	protected @Nullable SocketChannel serverSocketAccept() throws Exception {
+		if (!passGate()) {
+			// stopped: its acceptor has been told to stop and ends on a null socket
+			return null;
+		}
+		if (isUnixDomain()) {
+			return super.serverSocketAccept();
+		}
+		ServerSocketChannel channel = this.listener;
+		if (channel == null) {
+			if (this.acceptState == AcceptState.ACCEPTING) {
+				throw new ClosedChannelException();
+			}
+			return null;
+		}
+		try {
+			return channel.accept();
+		}
+		catch (ClosedChannelException ex) {
+			if (this.acceptState == AcceptState.ACCEPTING && channel == this.listener) {
+				throw ex;
+			}
+			// closed by stopAccepting() (perhaps resumed since, on a new listener): this
+			// acceptor has been told to stop and ends quietly
+			return null;
+		}
+	}
+
+	@Override
+	protected void destroySocket(@Nullable SocketChannel socket) {
+		if (socket == null) {
+			// an acceptor that ended without a connection
+			countDownConnection();
+			return;
+		}
+		if (isRunning() && !isPaused()) {
+			// accepted just as accepting stopped (or by an acceptor that a resume has
+			// replaced): serve it rather than reset a client
+			if (!setSocketOptions(socket)) {
+				closeSocket(socket);
+			}
+			return;
+		}
+		super.destroySocket(socket);
+	}
+
+	@Override
+	protected @Nullable NetworkChannel getServerSocket() {
+		if (isUnixDomain()) {
+			return super.getServerSocket();
+		}
+		return this.listener;
+	}
+
+	@Override
+	protected void doCloseServerSocket() throws IOException {
+		if (isUnixDomain()) {
+			super.doCloseServerSocket();
+		}
+		else if (!this.listenerInherited) {
+			// at shutdown; the next generation, if any, holds its own reference
+			closeListener();
+		}
+	}
+
+	private void closeListener() {
+		ServerSocketChannel channel = this.listener;
+		this.listener = null;
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				getLog().debug("Failed to close listener", ex);
+			}
+		}
+	}
+
+	/**
+	 * Tomcat's socket processor, counted while it runs: a request being read, served or
+	 * written.
+	 */
+	private final class CountingSocketProcessor extends SocketProcessor {
+
+		CountingSocketProcessor(SocketWrapperBase<NioChannel> socketWrapper, SocketEvent event) {
+			super(socketWrapper, event);
+		}
+
+		@Override
+		protected void doRun() {
+			HandoffNioEndpoint.this.requestsInProgress.incrementAndGet();
+			try {
+				super.doRun();
+			}
+			finally {
+				HandoffNioEndpoint.this.requestsInProgress.decrementAndGet();
+			}
+		}
+
+	}
+
+}
