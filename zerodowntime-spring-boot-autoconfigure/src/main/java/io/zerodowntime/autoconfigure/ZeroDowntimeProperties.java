@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
+import io.zerodowntime.internal.signal.ReloadSignal;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.MemoryCheck;
-import io.zerodowntime.internal.signal.ReloadSignal;
+import io.zerodowntime.reload.SupervisorMode;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
 
@@ -77,6 +78,13 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 */
 	private MemoryCheck memoryCheck = MemoryCheck.WARN;
 
+	/**
+	 * Whether the process that was started stays, as a supervisor with a stable pid, while
+	 * generations are replaced: auto (where something follows that pid: PID 1, a container
+	 * init, systemd, a terminal), always or never.
+	 */
+	private SupervisorMode supervisor = SupervisorMode.AUTO;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -131,6 +139,14 @@ public class ZeroDowntimeProperties implements InitializingBean {
 
 	public void setMemoryCheck(MemoryCheck memoryCheck) {
 		this.memoryCheck = memoryCheck;
+	}
+
+	public SupervisorMode getSupervisor() {
+		return this.supervisor;
+	}
+
+	public void setSupervisor(SupervisorMode supervisor) {
+		this.supervisor = supervisor;
 	}
 
 	/**

@@ -44,6 +44,8 @@ public final class SampleProcesses implements AutoCloseable {
 
 	private Map<String, String> environment = Map.of();
 
+	private String supervisor = "never";
+
 	public SampleProcesses(Path directory, TestNetwork network) throws IOException {
 		this.directory = directory;
 		this.jar = directory.resolve("app.jar");
@@ -83,12 +85,23 @@ public final class SampleProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Run the sample with {@code zerodowntime.supervisor} set to this mode; {@code never}
+	 * unless a test asks (a CI job may run under systemd, where {@code auto} would
+	 * supervise).
+	 * @param mode auto, always or never
+	 */
+	public void supervisor(String mode) {
+		this.supervisor = mode;
+	}
+
+	/**
 	 * Start generation 0 with the given program arguments; its output (and that of every
 	 * later generation, which inherit it) goes to {@link #log()}.
 	 */
 	public Process start(String... arguments) throws IOException {
 		List<String> command = new ArrayList<>(this.launchPrefix);
-		command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + this.marker + "=1"));
+		command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + this.marker + "=1",
+				"-Dzerodowntime.supervisor=" + this.supervisor));
 		command.addAll(this.jvmOptions);
 		command.addAll(List.of("-jar", this.jar.toString()));
 		command.addAll(List.of(arguments));

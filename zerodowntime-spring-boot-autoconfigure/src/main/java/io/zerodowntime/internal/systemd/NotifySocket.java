@@ -51,7 +51,13 @@ public final class NotifySocket {
 		return new NotifySocket(address, sockaddr(address));
 	}
 
-	static byte[] sockaddr(String address) {
+	/**
+	 * Return the {@code sockaddr_un} of an address.
+	 * @param address a path, or {@code @name} for the abstract namespace
+	 * @return the socket address
+	 * @throws IllegalArgumentException if the address is empty or too long
+	 */
+	public static byte[] sockaddr(String address) {
 		boolean abstractName = address.startsWith("@");
 		byte[] name = (abstractName ? "\0" + address.substring(1) : address).getBytes(StandardCharsets.UTF_8);
 		// a path is NUL-terminated; an abstract name is exactly its bytes
