@@ -145,14 +145,17 @@ public final class SampleProcesses implements AutoCloseable {
 	}
 
 	/**
-	 * The pids of every live process of this test (all generations).
+	 * The pids of every live JVM of this test (all generations, and a supervisor).
 	 */
 	public List<Long> livePids() {
 		List<Long> pids = new ArrayList<>();
 		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
 			entries.filter((entry) -> entry.getFileName().toString().chars().allMatch(Character::isDigit))
 				.forEach((entry) -> {
-					if (cmdlineOf(entry).contains("-D" + this.marker + "=1") && !isZombie(entry)) {
+					String cmdline = cmdlineOf(entry);
+					// a JVM of this test, not a command prefix (unshare, an init) that names it
+					if (cmdline.contains("-D" + this.marker + "=1") && cmdline.split("\0", 2)[0].endsWith("java")
+							&& !isZombie(entry)) {
 						pids.add(Long.parseLong(entry.getFileName().toString()));
 					}
 				});

@@ -1,0 +1,149 @@
+package io.zerodowntime.sample;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.LoadGenerator;
+import io.zerodowntime.harness.LoadGenerator.Mode;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.TestNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample as containers run it: PID 1 of a pid namespace of its own, or the child of
+ * {@code tini} or {@code dumb-init} as PID 1 (Debian's packages, what {@code docker run
+ * --init} and many images use). With {@code zerodowntime.supervisor=auto} the process the
+ * container started stays as the supervisor: reloads under load fail no request, the
+ * namespace survives every handover, and a SIGTERM to the container's PID 1 stops the
+ * serving generation gracefully and leaves nothing behind.
+ */
+class ContainerInitIT {
+
+	private static final int RELOADS = 3;
+
+	private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(240);
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void sampleAsPidOneOfItsNamespace() throws Exception {
+		runContainer(List.of());
+	}
+
+	@Test
+	void sampleBehindTini() throws Exception {
+		runContainer(List.of("tini", "--"));
+	}
+
+	@Test
+	void sampleBehindDumbInit() throws Exception {
+		runContainer(List.of("dumb-init", "--"));
+	}
+
+	private void runContainer(List<String> init) throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		try (TestNetwork network = handoff.network();
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			List<String> prefix = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc"));
+			prefix.addAll(init);
+			processes.launchWith(prefix, List.of());
+			processes.supervisor("auto");
+			Process container = processes.start("--server.port=" + port);
+			int generation = awaitGeneration(network, port, 0, processes);
+			long supervisor = supervisorPid(processes);
+			assertThat(processes.logText()).contains("Starting as the supervisor of this service");
+			try (LoadGenerator load = LoadGenerator.start(port, Mode.KEEP_ALIVE, 4, network.threads())) {
+				load.awaitSuccesses(100);
+				for (int reload = 1; reload <= RELOADS; reload++) {
+					SampleProcesses.signal(supervisor, "USR2");
+					generation = awaitGeneration(network, port, generation + 1, processes);
+					awaitOneGeneration(processes);
+				}
+				load.awaitSuccesses(load.successes() + 100);
+				load.close();
+				assertThat(load.failures()).as(load.describe()).isEmpty();
+			}
+			assertThat(generation).isEqualTo(RELOADS);
+			assertThat(ProcessHandle.of(supervisor).map(ProcessHandle::isAlive)).as("the supervisor").contains(true);
+			assertThat(container.isAlive()).as("the container").isTrue();
+
+			int shutdownsBefore = count(processes.logText(), "Commencing graceful shutdown");
+			long pidOne = init.isEmpty() ? supervisor
+					: ProcessHandle.of(supervisor).orElseThrow().parent().orElseThrow().pid();
+			SampleProcesses.signal(pidOne, "TERM");
+			assertThat(container.waitFor(60, TimeUnit.SECONDS)).as(processes.logText()).isTrue();
+			assertThat(count(processes.logText(), "Commencing graceful shutdown")).isEqualTo(shutdownsBefore + 1);
+			assertThat(processes.logText()).contains("the serving generation (pid");
+			assertThat(processes.livePids()).isEmpty();
+		}
+	}
+
+	/**
+	 * Wait until the service answers from the generation (pids are the namespace's, so the
+	 * generation number tells them apart).
+	 */
+	private static int awaitGeneration(TestNetwork network, int port, int generation, SampleProcesses processes)
+			throws Exception {
+		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				HttpExchange.Response response = network.call(() -> HttpExchange.send(port, "GET", "/"));
+				if (response.status() == 200 && response.body().contains("generation=" + generation + "\n")) {
+					return generation;
+				}
+			}
+			catch (IOException ex) {
+				// not serving yet
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("generation " + generation + " did not serve; log:\n" + processes.logText());
+	}
+
+	/**
+	 * Wait until the old generation has drained and exited: the supervisor and one
+	 * generation are left.
+	 */
+	private static void awaitOneGeneration(SampleProcesses processes) throws InterruptedException {
+		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
+		while (processes.livePids().size() > 2 && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+		}
+		assertThat(processes.livePids()).as(processes.logText()).hasSize(2);
+	}
+
+	/**
+	 * The sample process whose parent is no sample process: the one the container started.
+	 */
+	private static long supervisorPid(SampleProcesses processes) {
+		List<Long> pids = processes.livePids();
+		List<Long> roots = pids.stream()
+			.filter((pid) -> ProcessHandle.of(pid)
+				.flatMap(ProcessHandle::parent)
+				.map((parent) -> !pids.contains(parent.pid()))
+				.orElse(false))
+			.toList();
+		assertThat(roots).hasSize(1);
+		return roots.get(0);
+	}
+
+	private static int count(String text, String needle) {
+		int count = 0;
+		for (int index = text.indexOf(needle); index >= 0; index = text.indexOf(needle, index + 1)) {
+			count++;
+		}
+		return count;
+	}
+
+}
