@@ -125,8 +125,8 @@ public class ReloadCoordinator implements Reloader {
 	void serving(ReexecCommand command, @Nullable String mainClassName) {
 		if (this.generation.pid() == 1) {
 			unavailable("this process is PID 1, the init process of its container, and the container would stop "
-					+ "when it hands over and exits; roll out new versions with the orchestrator's rolling update "
-					+ "instead");
+					+ "when it hands over and exits; set zerodowntime.supervisor=auto (the default) or always to keep "
+					+ "a supervisor as PID 1");
 			return;
 		}
 		synchronized (this.monitor) {

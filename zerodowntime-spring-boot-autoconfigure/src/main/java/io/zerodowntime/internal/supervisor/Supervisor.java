@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 import io.zerodowntime.internal.systemd.NotifySocket;
+import io.zerodowntime.internal.systemd.SystemdNotifier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +53,8 @@ public final class Supervisor {
 
 	private volatile boolean stopping;
 
+	private final ReloadOutcomes outcomes = new ReloadOutcomes();
+
 	/**
 	 * Create a new instance.
 	 * @param libc the libc calls
@@ -86,8 +90,10 @@ public final class Supervisor {
 	 * @throws IOException if generation 0 cannot be started; nothing runs then
 	 */
 	public int run() throws IOException {
-		Path directory = Files.createTempDirectory("zerodowntime-supervisor-");
-		try (NotifyInbox inbox = NotifyInbox.bind(this.libc, directory.resolve("notify.sock"))) {
+		Path directory = ControlSocket.directory(Path.of(System.getProperty("java.io.tmpdir")), this.pid);
+		Files.deleteIfExists(directory.resolve("notify.sock"));
+		try (NotifyInbox inbox = NotifyInbox.bind(this.libc, directory.resolve("notify.sock"));
+				ControlSocket control = ControlSocket.listen(directory, this::reload)) {
 			Thread relay = new Thread(() -> relay(inbox), "zerodowntime-supervisor-notify");
 			relay.setDaemon(true);
 			relay.start();
@@ -111,6 +117,7 @@ public final class Supervisor {
 		}
 		finally {
 			Files.deleteIfExists(directory.resolve("notify.sock"));
+			Files.deleteIfExists(directory.resolve(ControlSocket.FILE_NAME));
 			Files.deleteIfExists(directory);
 		}
 	}
@@ -194,12 +201,18 @@ public final class Supervisor {
 		String message;
 		while ((message = inbox.receive()) != null) {
 			List<String> relayed = new ArrayList<>();
+			String outcome = null;
+			String status = "";
 			for (String line : message.split("\n")) {
 				if (line.startsWith("MAINPID=")) {
 					follow(line.substring("MAINPID=".length()));
 				}
+				else if (line.startsWith(SystemdNotifier.OUTCOME)) {
+					outcome = line.substring(SystemdNotifier.OUTCOME.length());
+				}
 				else if (!line.isBlank()) {
 					relayed.add(line);
+					status = line.startsWith("STATUS=") ? line.substring("STATUS=".length()) : status;
 				}
 			}
 			if (relayed.contains("READY=1")) {
@@ -209,7 +222,24 @@ public final class Supervisor {
 			if (!relayed.isEmpty()) {
 				notifySystemd(String.join("\n", relayed));
 			}
+			if (outcome != null) {
+				this.outcomes.announced(outcome, status);
+			}
 		}
+	}
+
+	/**
+	 * Trigger a reload of the serving generation for a control client.
+	 * @return the reload's outcome, once it has ended
+	 */
+	private CompletableFuture<String> reload() {
+		if (this.reloadSignal == null) {
+			return CompletableFuture
+				.completedFuture("REFUSED reloads by signal are off (zerodowntime.signal=none)");
+		}
+		CompletableFuture<String> outcome = this.outcomes.next();
+		forward(new Signal(this.reloadSignal));
+		return outcome;
 	}
 
 	private void follow(String announced) {

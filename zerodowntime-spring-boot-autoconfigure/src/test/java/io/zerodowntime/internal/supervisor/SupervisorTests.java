@@ -1,6 +1,11 @@
 package io.zerodowntime.internal.supervisor;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,14 +131,60 @@ class SupervisorTests {
 		assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(9);
 	}
 
+	@Test
+	void aControlClientGetsTheOutcomeOfTheReloadItTriggered() throws Exception {
+		Path reloading = this.directory.resolve("reloading");
+		String script = "trap 'touch " + reloading + "' USR2; trap 'exit 0' USR1; while :; do sleep 0.1; done";
+		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+			try {
+				return supervise(script, null, List.of("USR1"), "USR2");
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		Path control = Path.of(System.getProperty("java.io.tmpdir"), "zerodowntime-" + SELF, "control.sock");
+		awaitFile(control);
+		CompletableFuture<String> outcome = CompletableFuture.supplyAsync(() -> requestReload(control));
+		// the generation got the reload signal; it reports as the starter's notifier would
+		awaitFile(reloading);
+		NotifySocket.of(this.notifySocket)
+			.send("RELOADING=1\nSTATUS=Reloading\nX_ZERODOWNTIME_RELOAD=started ab12\n");
+		NotifySocket.of(this.notifySocket)
+			.send("MAINPID=1\nREADY=1\nSTATUS=Reload ab12 failed: not healthy\nX_ZERODOWNTIME_RELOAD=failed ab12\n");
+		assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo("FAILED Reload ab12 failed: not healthy\n");
+		assertThat(libc.kill((int) SELF, 10)).isZero();
+		assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
+	}
+
+	private static String requestReload(Path socket) {
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(socket));
+			channel.write(ByteBuffer.wrap("RELOAD\n".getBytes(StandardCharsets.US_ASCII)));
+			ByteBuffer answer = ByteBuffer.allocate(1024);
+			while (channel.read(answer) > 0) {
+				// until the supervisor closes
+			}
+			return new String(answer.array(), 0, answer.position(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private int supervise(String script, NotifySocket systemd, List<String> stopSignals) throws IOException {
+		return supervise(script, systemd, stopSignals, null);
+	}
+
+	private int supervise(String script, NotifySocket systemd, List<String> stopSignals, String reloadSignal)
+			throws IOException {
 		Supervisor supervisor = new Supervisor(libc, (environment) -> {
 			this.notifySocket = environment.get("NOTIFY_SOCKET");
 			assertThat(environment).containsEntry(Supervisor.SUPERVISOR_PID_VARIABLE, Long.toString(SELF));
 			Process process = new ProcessBuilder("sh", "-c", script).inheritIO().start();
 			this.started.add(process.pid());
 			return process;
-		}, systemd, stopSignals, null);
+		}, systemd, stopSignals, reloadSignal);
 		return supervisor.run();
 	}
 
