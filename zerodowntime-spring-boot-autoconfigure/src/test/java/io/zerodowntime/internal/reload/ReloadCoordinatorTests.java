@@ -131,7 +131,7 @@ class ReloadCoordinatorTests {
 		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
 			.withMessageContaining("PID 1")
 			.withMessageContaining("container would stop")
-			.withMessageContaining("rolling update");
+			.withMessageContaining("zerodowntime.supervisor");
 		assertThat(this.child).as("spawned child").isNull();
 		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
 		assertThat(this.events).containsExactly("serving 0", "rejected test");
