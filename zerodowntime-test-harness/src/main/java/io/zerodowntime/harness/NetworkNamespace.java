@@ -64,6 +64,16 @@ public final class NetworkNamespace implements TestNetwork {
 		}
 	}
 
+	/**
+	 * Name the network namespace of a running process (say, a container's PID 1) so that
+	 * test threads can enter it; closing removes the name, not the namespace.
+	 */
+	public static NetworkNamespace attach(long pid) throws IOException, InterruptedException {
+		NetworkNamespace namespace = new NetworkNamespace("zdt-" + UUID.randomUUID().toString().substring(0, 8));
+		run("ip", "netns", "attach", namespace.name, Long.toString(pid));
+		return namespace;
+	}
+
 	@Override
 	public List<String> wrap(List<String> command) {
 		List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", this.name));
