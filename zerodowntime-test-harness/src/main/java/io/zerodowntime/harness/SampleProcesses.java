@@ -99,19 +99,28 @@ public final class SampleProcesses implements AutoCloseable {
 	 * later generation, which inherit it) goes to {@link #log()}.
 	 */
 	public Process start(String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(this.launchPrefix);
-		command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + this.marker + "=1",
-				"-Dzerodowntime.supervisor=" + this.supervisor));
-		command.addAll(this.jvmOptions);
-		command.addAll(List.of("-jar", this.jar.toString()));
-		command.addAll(List.of(arguments));
-		ProcessBuilder builder = new ProcessBuilder(this.network.wrap(command)).directory(this.directory.toFile())
+		ProcessBuilder builder = new ProcessBuilder(this.network.wrap(command(arguments)))
+			.directory(this.directory.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()));
 		builder.environment().putAll(this.environment);
 		Process process = builder.start();
 		this.started.add(process);
 		return process;
+	}
+
+	/**
+	 * The command that starts generation 0 with the given program arguments, for a test
+	 * that starts it itself (say, in a terminal); {@link #close()} stops it all the same.
+	 */
+	public List<String> command(String... arguments) {
+		List<String> command = new ArrayList<>(this.launchPrefix);
+		command.addAll(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-D" + this.marker + "=1",
+				"-Dzerodowntime.supervisor=" + this.supervisor));
+		command.addAll(this.jvmOptions);
+		command.addAll(List.of("-jar", this.jar.toString()));
+		command.addAll(List.of(arguments));
+		return command;
 	}
 
 	/**

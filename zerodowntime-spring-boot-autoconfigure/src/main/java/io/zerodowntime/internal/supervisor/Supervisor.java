@@ -51,7 +51,7 @@ public final class Supervisor {
 
 	private volatile long serving;
 
-	private volatile boolean stopping;
+	private volatile int stopSignal;
 
 	private final ReloadOutcomes outcomes = new ReloadOutcomes();
 
@@ -140,8 +140,9 @@ public final class Supervisor {
 			}
 		}
 		if (status == null) {
-			// the JDK's reaper took generation 0 before waitid could see it
-			status = waitFor(first);
+			// the serving generation was not this process's child when it exited (its parent
+			// was still draining), or the JDK's reaper took generation 0 before waitid saw it
+			status = (this.stopSignal != 0 && this.serving != first.pid()) ? 128 + this.stopSignal : waitFor(first);
 		}
 		logger.info("Supervisor pid " + this.pid + ": no generation is left; exiting with status " + status);
 		return status;
@@ -156,6 +157,14 @@ public final class Supervisor {
 				// the supervisor's only job is to wait; keep waiting
 			}
 		}
+	}
+
+	/**
+	 * Return the pid of the generation that serves, as far as the supervisor knows.
+	 * @return the pid
+	 */
+	long servingPid() {
+		return this.serving;
 	}
 
 	/**
@@ -177,7 +186,7 @@ public final class Supervisor {
 	private void handleSignals() {
 		for (String name : this.stopSignals) {
 			Signal.handle(new Signal(name), (signal) -> {
-				this.stopping = true;
+				this.stopSignal = signal.getNumber();
 				notifySystemd("STOPPING=1");
 				forward(signal);
 			});
@@ -190,7 +199,7 @@ public final class Supervisor {
 	private void forward(Signal signal) {
 		long target = this.serving;
 		logger.info("Supervisor pid " + this.pid + ": forwarding SIG" + signal.getName() + " to the serving generation"
-				+ " (pid " + target + ")" + (this.stopping ? "; stopping" : ""));
+				+ " (pid " + target + ")" + ((this.stopSignal != 0) ? "; stopping" : ""));
 		if (this.libc.kill((int) target, signal.getNumber()) != 0) {
 			logger.warn("Supervisor pid " + this.pid + ": could not forward SIG" + signal.getName() + " to pid "
 					+ target + " (has it exited?)");

@@ -39,6 +39,8 @@ class SupervisorTests {
 
 	private volatile String notifySocket = "";
 
+	private volatile Supervisor supervisor;
+
 	@BeforeAll
 	static void becomeSubreaper() throws IOException {
 		Supervisor.becomeSubreaper(libc);
@@ -132,6 +134,39 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aServingGenerationStoppedWhileItsParentStillDrainsExitsAsAStoppedJvmWould() throws Exception {
+		Path successor = this.directory.resolve("successor.pid");
+		// generation 0 is still the successor's parent (draining) when the stop arrives, so it
+		// reaps the successor and the supervisor never sees that status
+		String script = "(trap 'exit 138' USR1; while :; do sleep 0.1; done) & echo $! > " + successor
+				+ "; wait; sleep 1; exit 0";
+		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+			try {
+				return supervise(script, null, List.of("USR1"));
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		long successorPid = awaitPid(successor);
+		NotifySocket.of(this.notifySocket).send("MAINPID=" + successorPid + "\nREADY=1\n");
+		awaitServing(successorPid);
+		assertThat(libc.kill((int) SELF, 10)).isZero();
+		assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(128 + 10);
+	}
+
+	/**
+	 * Wait until the supervisor has read the announcement.
+	 */
+	private void awaitServing(long pid) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.supervisor.servingPid() != pid && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(this.supervisor.servingPid()).isEqualTo(pid);
+	}
+
+	@Test
 	void aControlClientGetsTheOutcomeOfTheReloadItTriggered() throws Exception {
 		Path reloading = this.directory.resolve("reloading");
 		String script = "trap 'touch " + reloading + "' USR2; trap 'exit 0' USR1; while :; do sleep 0.1; done";
@@ -185,6 +220,7 @@ class SupervisorTests {
 			this.started.add(process.pid());
 			return process;
 		}, systemd, stopSignals, reloadSignal);
+		this.supervisor = supervisor;
 		return supervisor.run();
 	}
 
