@@ -32,6 +32,8 @@ final class BenchmarkReport {
 
 	private final List<StabilityRun.Result> stabilities = new ArrayList<>();
 
+	private final List<SupervisorRun.Result> supervisors = new ArrayList<>();
+
 	private final List<String> notes = new ArrayList<>();
 
 	private long elapsedSeconds;
@@ -54,6 +56,10 @@ final class BenchmarkReport {
 
 	void add(StabilityRun.Result stability) {
 		this.stabilities.add(stability);
+	}
+
+	void add(SupervisorRun.Result supervisor) {
+		this.supervisors.add(supervisor);
 	}
 
 	void note(String note) {
@@ -165,6 +171,17 @@ final class BenchmarkReport {
 				.append(stability.failures())
 				.append(".\n");
 		}
+		for (SupervisorRun.Result supervisor : this.supervisors) {
+			md.append("\n## Supervisor (").append(supervisor.java()).append(")\n\n");
+			md.append("| supervisor resident MiB, generation 0 serving | after ")
+				.append(supervisor.reloadCommandTimes().size())
+				.append(" reloads | a generation's resident MiB | ReloadCommand ms (median / min / max) "
+						+ "| failed reloads | requests | failed |\n|---|---|---|---|---|---|---|\n");
+			md.append(row(format(supervisor.supervisorAtStartKib() / 1024.0),
+					format(supervisor.supervisorAfterReloadsKib() / 1024.0), format(supervisor.generationKib() / 1024.0),
+					stats(supervisor.reloadCommandTimes()), supervisor.failedReloads(), supervisor.requests(),
+					supervisor.failedRequests()));
+		}
 		if (!this.notes.isEmpty()) {
 			md.append("\n## Notes\n\n");
 			this.notes.forEach((note) -> md.append("- ").append(note).append('\n'));
@@ -224,6 +241,18 @@ final class BenchmarkReport {
 				sample.put("heapAfterGcKib", generation.heapAfterGcKib());
 				return sample;
 			}).toList());
+			return entry;
+		}).toList());
+		tree.put("supervisor", this.supervisors.stream().map((supervisor) -> {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("java", supervisor.java());
+			entry.put("supervisorAtStartKib", supervisor.supervisorAtStartKib());
+			entry.put("supervisorAfterReloadsKib", supervisor.supervisorAfterReloadsKib());
+			entry.put("generationKib", supervisor.generationKib());
+			entry.put("reloadCommandMs", supervisor.reloadCommandTimes().stream().map(BenchmarkReport::millis).toList());
+			entry.put("failedReloads", supervisor.failedReloads());
+			entry.put("requests", supervisor.requests());
+			entry.put("failedRequests", supervisor.failedRequests());
 			return entry;
 		}).toList());
 		tree.put("notes", this.notes);

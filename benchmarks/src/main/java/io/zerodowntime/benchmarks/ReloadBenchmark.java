@@ -56,6 +56,8 @@ public final class ReloadBenchmark {
 			.run(work, java));
 		System.out.println("[3/4] stability over " + plan.stabilityGenerations() + " generations");
 		report.add(new StabilityRun(plan.stabilityGenerations()).run(work, java));
+		System.out.println("     supervisor and ReloadCommand over " + plan.reloadsPerCell() + " reloads");
+		report.add(new SupervisorRun(plan.reloadsPerCell()).run(work, java));
 		System.out.println("[4/4] JVM matrix");
 		Path otherJdk = plan.javaMatrix() ? otherJdk() : null;
 		if (otherJdk == null) {
