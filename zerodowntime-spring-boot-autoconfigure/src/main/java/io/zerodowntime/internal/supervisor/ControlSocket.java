@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * The supervisor's control socket, {@code zerodowntime-PID/control.sock} under the
@@ -31,8 +29,6 @@ import org.apache.commons.logging.LogFactory;
  * @author zerodowntime
  */
 final class ControlSocket implements Closeable {
-
-	private static final Log logger = LogFactory.getLog(ControlSocket.class);
 
 	static final String FILE_NAME = "control.sock";
 
@@ -79,10 +75,12 @@ final class ControlSocket implements Closeable {
 	 * Listen in the directory and answer each client on a thread of its own.
 	 * @param directory the supervisor's directory
 	 * @param reload triggers a reload and returns its outcome, or the reason it cannot
+	 * @param logger where to log
 	 * @return the control socket
 	 * @throws IOException if it cannot be bound
 	 */
-	static ControlSocket listen(Path directory, Supplier<CompletableFuture<String>> reload) throws IOException {
+	static ControlSocket listen(Path directory, Supplier<CompletableFuture<String>> reload, SupervisorLog logger)
+			throws IOException {
 		Path path = directory.resolve(FILE_NAME);
 		Files.deleteIfExists(path);
 		ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -94,17 +92,17 @@ final class ControlSocket implements Closeable {
 			throw ex;
 		}
 		ControlSocket control = new ControlSocket(server, path);
-		Thread acceptor = new Thread(() -> control.accept(reload), "zerodowntime-supervisor-control");
+		Thread acceptor = new Thread(() -> control.accept(reload, logger), "zerodowntime-supervisor-control");
 		acceptor.setDaemon(true);
 		acceptor.start();
 		return control;
 	}
 
-	private void accept(Supplier<CompletableFuture<String>> reload) {
+	private void accept(Supplier<CompletableFuture<String>> reload, SupervisorLog logger) {
 		while (this.server.isOpen()) {
 			try {
 				SocketChannel client = this.server.accept();
-				Thread answer = new Thread(() -> answer(client, reload), "zerodowntime-supervisor-client");
+				Thread answer = new Thread(() -> answer(client, reload, logger), "zerodowntime-supervisor-client");
 				answer.setDaemon(true);
 				answer.start();
 			}
@@ -114,7 +112,8 @@ final class ControlSocket implements Closeable {
 		}
 	}
 
-	private static void answer(SocketChannel client, Supplier<CompletableFuture<String>> reload) {
+	private static void answer(SocketChannel client, Supplier<CompletableFuture<String>> reload,
+			SupervisorLog logger) {
 		try (client) {
 			ByteBuffer request = ByteBuffer.allocate(64);
 			while (request.hasRemaining() && client.read(request) > 0

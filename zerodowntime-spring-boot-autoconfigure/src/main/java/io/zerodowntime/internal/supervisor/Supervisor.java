@@ -13,8 +13,6 @@ import java.util.concurrent.CompletableFuture;
 
 import io.zerodowntime.internal.systemd.NotifySocket;
 import io.zerodowntime.internal.systemd.SystemdNotifier;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
 
@@ -35,9 +33,10 @@ public final class Supervisor {
 	 */
 	public static final String SUPERVISOR_PID_VARIABLE = "ZERODOWNTIME_SUPERVISOR_PID";
 
-	private static final Log logger = LogFactory.getLog(Supervisor.class);
 
 	private final SupervisorLibC libc;
+
+	private final SupervisorLog logger;
 
 	private final FirstGeneration firstGeneration;
 
@@ -58,14 +57,16 @@ public final class Supervisor {
 	/**
 	 * Create a new instance.
 	 * @param libc the libc calls
+	 * @param logger where to log
 	 * @param firstGeneration starts generation 0
 	 * @param systemd the service manager's notification socket, or {@code null}
 	 * @param stopSignals the signals that stop the service (forwarded as they are)
 	 * @param reloadSignal the signal that triggers a reload, or {@code null}
 	 */
-	public Supervisor(SupervisorLibC libc, FirstGeneration firstGeneration, @Nullable NotifySocket systemd,
-			List<String> stopSignals, @Nullable String reloadSignal) {
+	public Supervisor(SupervisorLibC libc, SupervisorLog logger, FirstGeneration firstGeneration,
+			@Nullable NotifySocket systemd, List<String> stopSignals, @Nullable String reloadSignal) {
 		this.libc = libc;
+		this.logger = logger;
 		this.firstGeneration = firstGeneration;
 		this.systemd = systemd;
 		this.stopSignals = List.copyOf(stopSignals);
@@ -93,7 +94,7 @@ public final class Supervisor {
 		Path directory = ControlSocket.directory(Path.of(System.getProperty("java.io.tmpdir")), this.pid);
 		Files.deleteIfExists(directory.resolve("notify.sock"));
 		try (NotifyInbox inbox = NotifyInbox.bind(this.libc, directory.resolve("notify.sock"));
-				ControlSocket control = ControlSocket.listen(directory, this::reload)) {
+				ControlSocket control = ControlSocket.listen(directory, this::reload, this.logger)) {
 			Thread relay = new Thread(() -> relay(inbox), "zerodowntime-supervisor-notify");
 			relay.setDaemon(true);
 			relay.start();
@@ -103,14 +104,14 @@ public final class Supervisor {
 			environment.put(SUPERVISOR_PID_VARIABLE, Long.toString(this.pid));
 			Process first = this.firstGeneration.start(environment);
 			this.serving = first.pid();
-			logger.info("Supervisor pid " + this.pid + " started generation 0 (pid " + first.pid() + ")");
+			this.logger.info("Supervisor pid " + this.pid + " started generation 0 (pid " + first.pid() + ")");
 			// what this JVM allocated while it started the application is garbage now
 			System.gc();
 			try {
 				return superviseUntilNoChildIsLeft(first);
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.error("Supervisor pid " + this.pid + " can no longer wait for its children; it waits for "
+				this.logger.error("Supervisor pid " + this.pid + " can no longer wait for its children; it waits for "
 						+ "generation 0 only", ex);
 				return waitFor(first);
 			}
@@ -132,11 +133,11 @@ public final class Supervisor {
 			int exitStatus = (pid == first.pid()) ? waitFor(first) : children.reap(pid).status();
 			if (pid == this.serving) {
 				status = exitStatus;
-				logger.info("Supervisor pid " + this.pid + ": the serving generation (pid " + pid
+				this.logger.info("Supervisor pid " + this.pid + ": the serving generation (pid " + pid
 						+ ") exited with status " + exitStatus);
 			}
 			else {
-				logger.debug("Supervisor pid " + this.pid + ": pid " + pid + " exited with status " + exitStatus);
+				this.logger.debug("Supervisor pid " + this.pid + ": pid " + pid + " exited with status " + exitStatus);
 			}
 		}
 		if (status == null) {
@@ -144,7 +145,7 @@ public final class Supervisor {
 			// was still draining), or the JDK's reaper took generation 0 before waitid saw it
 			status = (this.stopSignal != 0 && this.serving != first.pid()) ? 128 + this.stopSignal : waitFor(first);
 		}
-		logger.info("Supervisor pid " + this.pid + ": no generation is left; exiting with status " + status);
+		this.logger.info("Supervisor pid " + this.pid + ": no generation is left; exiting with status " + status);
 		return status;
 	}
 
@@ -198,10 +199,10 @@ public final class Supervisor {
 
 	private void forward(Signal signal) {
 		long target = this.serving;
-		logger.info("Supervisor pid " + this.pid + ": forwarding SIG" + signal.getName() + " to the serving generation"
+		this.logger.info("Supervisor pid " + this.pid + ": forwarding SIG" + signal.getName() + " to the serving generation"
 				+ " (pid " + target + ")" + ((this.stopSignal != 0) ? "; stopping" : ""));
 		if (this.libc.kill((int) target, signal.getNumber()) != 0) {
-			logger.warn("Supervisor pid " + this.pid + ": could not forward SIG" + signal.getName() + " to pid "
+			this.logger.warn("Supervisor pid " + this.pid + ": could not forward SIG" + signal.getName() + " to pid "
 					+ target + " (has it exited?)");
 		}
 	}
@@ -260,11 +261,11 @@ public final class Supervisor {
 			return;
 		}
 		if (!isDescendant(pid)) {
-			logger.warn("Supervisor pid " + this.pid + ": ignoring MAINPID=" + pid + ", not one of its descendants");
+			this.logger.warn("Supervisor pid " + this.pid + ": ignoring MAINPID=" + pid + ", not one of its descendants");
 			return;
 		}
 		if (pid != this.serving) {
-			logger.info("Supervisor pid " + this.pid + ": generation pid " + pid + " serves");
+			this.logger.info("Supervisor pid " + this.pid + ": generation pid " + pid + " serves");
 			this.serving = pid;
 		}
 	}
@@ -288,7 +289,7 @@ public final class Supervisor {
 			this.systemd.send(message + "\n");
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Supervisor could not notify systemd at " + this.systemd + ": " + ex.getMessage());
+			this.logger.warn("Supervisor could not notify systemd at " + this.systemd + ": " + ex.getMessage());
 		}
 	}
 

@@ -73,17 +73,28 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 			return;
 		}
 		Class<?> mainClass = event.getSpringApplication().getMainApplicationClass();
+		String reloadSignal = ReloadSignal.nameOf(environment.getProperty("zerodowntime.signal", "USR2"));
+		ReexecCommand command;
+		try {
+			command = ReexecCommand.ofCurrentProcess(mainClass);
+			Supervisor.becomeSubreaper(libc);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("No supervisor, this process serves itself: " + ex.getMessage());
+			return;
+		}
+		logger.info("Starting as the supervisor of this service (" + decision.reason() + "): this pid stays while "
+				+ "generations are replaced");
+		// returns only if this process could not become a small JVM of its own
+		String notLean = LeanSupervisor.exec(command, reloadSignal, decision.reason());
+		logger.info("The supervisor stays in this JVM (" + notLean + ")");
 		int status;
 		try {
-			String reloadSignal = ReloadSignal.nameOf(environment.getProperty("zerodowntime.signal", "USR2"));
-			ReexecCommand command = ReexecCommand.ofCurrentProcess(mainClass);
 			ChildLauncher launcher = new ChildLauncher();
-			Supervisor supervisor = new Supervisor(libc, (variables) -> launcher.launch(command, variables), systemd(),
-					stopSignals(reloadSignal), reloadSignal);
-			Supervisor.becomeSubreaper(libc);
-			logger.info("Starting as the supervisor of this service (" + decision.reason() + "): this pid stays "
-					+ "while generations are replaced");
-			status = supervisor.run();
+			status = new Supervisor(libc, SupervisorLog.of(Supervisor.class),
+					(variables) -> launcher.launch(command, variables), systemd(), stopSignals(reloadSignal),
+					reloadSignal)
+				.run();
 		}
 		// nothing was started: this process serves itself
 		catch (IOException | RuntimeException ex) {
@@ -134,12 +145,12 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 		}).orElse(null);
 	}
 
-	private static @Nullable NotifySocket systemd() {
+	static @Nullable NotifySocket systemd() {
 		String address = System.getenv("NOTIFY_SOCKET");
 		return (address != null && !address.isEmpty()) ? NotifySocket.of(address) : null;
 	}
 
-	private static List<String> stopSignals(@Nullable String reloadSignal) {
+	static List<String> stopSignals(@Nullable String reloadSignal) {
 		List<String> signals = new ArrayList<>(List.of("TERM", "INT"));
 		// a hangup stops a JVM, unless HUP is what triggers reloads
 		if (!"HUP".equals(reloadSignal)) {

@@ -213,7 +213,7 @@ class SupervisorTests {
 
 	private int supervise(String script, NotifySocket systemd, List<String> stopSignals, String reloadSignal)
 			throws IOException {
-		Supervisor supervisor = new Supervisor(libc, (environment) -> {
+		Supervisor supervisor = new Supervisor(libc, SupervisorLog.of(Supervisor.class), (environment) -> {
 			this.notifySocket = environment.get("NOTIFY_SOCKET");
 			assertThat(environment).containsEntry(Supervisor.SUPERVISOR_PID_VARIABLE, Long.toString(SELF));
 			Process process = new ProcessBuilder("sh", "-c", script).inheritIO().start();
