@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -52,6 +53,11 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 		if (!environment.getProperty("zerodowntime.enabled", Boolean.class, false)
 				|| !environment.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
 				|| isSupervisedGeneration(System.getenv())) {
+			return;
+		}
+		if (!reloadsCanRun(event)) {
+			// the starter stays off (and says why): a supervisor would only wait for readiness
+			// notifications that never come
 			return;
 		}
 		SupervisorMode mode = configuredMode(environment);
@@ -119,6 +125,19 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 		}
 		String parent = ProcessHandle.current().parent().map((handle) -> Long.toString(handle.pid())).orElse("");
 		return supervisor.equals(parent) || Generation.current().isChild();
+	}
+
+	/**
+	 * Whether the starter's reloads can run in this application, as far as the
+	 * conditions of its auto-configuration can be known this early: a servlet
+	 * application on Tomcat.
+	 */
+	private static boolean reloadsCanRun(ApplicationEnvironmentPreparedEvent event) {
+		ClassLoader classLoader = event.getSpringApplication().getClassLoader();
+		return event.getSpringApplication().getWebApplicationType() == WebApplicationType.SERVLET
+				&& ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)
+				&& ClassUtils.isPresent("org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory",
+						classLoader);
 	}
 
 	private static @Nullable SupervisorMode configuredMode(Environment environment) {
