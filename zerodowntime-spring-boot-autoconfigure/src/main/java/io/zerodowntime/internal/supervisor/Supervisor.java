@@ -104,6 +104,9 @@ public final class Supervisor {
 			environment.put(SUPERVISOR_PID_VARIABLE, Long.toString(this.pid));
 			Process first = this.firstGeneration.start(environment);
 			this.serving = first.pid();
+			if (this.stopSignal != 0) {
+				this.libc.kill((int) first.pid(), this.stopSignal);
+			}
 			this.logger.info("Supervisor pid " + this.pid + " started generation 0 (pid " + first.pid() + ")");
 			// what this JVM allocated while it started the application is garbage now
 			System.gc();
@@ -169,6 +172,14 @@ public final class Supervisor {
 	}
 
 	/**
+	 * Return whether a stop signal has arrived.
+	 * @return whether the service is stopping
+	 */
+	boolean isStopping() {
+		return this.stopSignal != 0;
+	}
+
+	/**
 	 * Starts generation 0.
 	 */
 	@FunctionalInterface
@@ -199,6 +210,12 @@ public final class Supervisor {
 
 	private void forward(Signal signal) {
 		long target = this.serving;
+		if (target <= 0) {
+			// kill(0) would signal this whole process group, the supervisor included
+			this.logger.info("Supervisor pid " + this.pid + ": SIG" + signal.getName() + " before generation 0 "
+					+ "started" + ((this.stopSignal != 0) ? "; it is stopped as soon as it starts" : "; ignored"));
+			return;
+		}
 		this.logger.info("Supervisor pid " + this.pid + ": forwarding SIG" + signal.getName() + " to the serving generation"
 				+ " (pid " + target + ")" + ((this.stopSignal != 0) ? "; stopping" : ""));
 		if (this.libc.kill((int) target, signal.getNumber()) != 0) {

@@ -167,6 +167,39 @@ class SupervisorTests {
 	}
 
 	@Test
+	void aStopSignalBeforeGenerationZeroStartedStopsItOnceStarted() throws Exception {
+		String script = "trap 'exit 9' USR1; while :; do sleep 0.1; done";
+		Supervisor supervisor = new Supervisor(libc, SupervisorLog.of(Supervisor.class), (environment) -> {
+			// the stop arrives while generation 0 is being started
+			libc.kill((int) SELF, 10);
+			awaitStopping();
+			Process process = new ProcessBuilder("sh", "-c", script).inheritIO().start();
+			this.started.add(process.pid());
+			return process;
+		}, null, List.of("USR1"), null);
+		this.supervisor = supervisor;
+		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+			try {
+				return supervisor.run();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		// the shell's trap, or its default action if the signal beat the trap: either way
+		// the stop reached generation 0
+		assertThat(status.get(30, TimeUnit.SECONDS)).isIn(9, 128 + 10);
+	}
+
+	private void awaitStopping() {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (!this.supervisor.isStopping() && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(this.supervisor.isStopping()).isTrue();
+	}
+
+	@Test
 	void aControlClientGetsTheOutcomeOfTheReloadItTriggered() throws Exception {
 		Path reloading = this.directory.resolve("reloading");
 		String script = "trap 'touch " + reloading + "' USR2; trap 'exit 0' USR1; while :; do sleep 0.1; done";
