@@ -91,13 +91,17 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 				stop(context, 1);
 				return;
 			}
-			if (!handshake.reportReady(this.connectors::openListeners)) {
+			// the PID file names this generation before the parent hears that it serves, so
+			// that whoever waits for the reload's outcome finds the new pid there
+			if (!handshake.reportReady(() -> {
+				this.connectors.openListeners();
+				writePidFile(generation);
+			})) {
 				stop(context, 1);
 				return;
 			}
 			logger.info("Took over from parent pid " + generation.parentPid() + " as " + generation);
 			this.reloader.serving(mainClass);
-			writePidFile(generation);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error("Handshake with parent pid " + generation.parentPid() + " failed; this generation stops", ex);
