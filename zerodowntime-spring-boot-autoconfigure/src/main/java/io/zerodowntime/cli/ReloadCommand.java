@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import io.zerodowntime.internal.supervisor.ControlSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,8 +92,7 @@ public final class ReloadCommand {
 	static @Nullable Path controlSocketOf(long pid) {
 		Optional<ProcessHandle> process = ProcessHandle.of(pid);
 		while (process.isPresent()) {
-			Path socket = temporaryDirectoryOf(process.get().pid()).resolve("zerodowntime-" + process.get().pid())
-				.resolve("control.sock");
+			Path socket = ControlSocket.pathOf(temporaryDirectoryOf(process.get().pid()), process.get().pid());
 			if (Files.exists(socket)) {
 				return socket;
 			}

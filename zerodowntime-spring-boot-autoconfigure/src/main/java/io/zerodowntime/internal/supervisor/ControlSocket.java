@@ -28,9 +28,9 @@ import java.util.function.Supplier;
  *
  * @author zerodowntime
  */
-final class ControlSocket implements Closeable {
+public final class ControlSocket implements Closeable {
 
-	static final String FILE_NAME = "control.sock";
+	private static final String FILE_NAME = "control.sock";
 
 	/**
 	 * Longest wait for one reload: far beyond any startup timeout; the client or the
@@ -48,6 +48,20 @@ final class ControlSocket implements Closeable {
 	}
 
 	/**
+	 * Return where the supervisor with the pid listens, for a client.
+	 * @param temporaryDirectory the supervisor's temporary directory
+	 * @param pid the supervisor's pid
+	 * @return the socket's path
+	 */
+	public static Path pathOf(Path temporaryDirectory, long pid) {
+		return directoryOf(temporaryDirectory, pid).resolve(FILE_NAME);
+	}
+
+	private static Path directoryOf(Path temporaryDirectory, long pid) {
+		return temporaryDirectory.resolve("zerodowntime-" + pid);
+	}
+
+	/**
 	 * Return the directory of the supervisor with the pid: created for this user alone,
 	 * or reused when a supervisor with the same pid left it (a container restarted with
 	 * its file system).
@@ -57,7 +71,7 @@ final class ControlSocket implements Closeable {
 	 * @throws IOException if it cannot be created, or exists and is not this user's
 	 */
 	static Path directory(Path temporaryDirectory, long pid) throws IOException {
-		Path directory = temporaryDirectory.resolve("zerodowntime-" + pid);
+		Path directory = directoryOf(temporaryDirectory, pid);
 		if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
 			return Files.createDirectory(directory,
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));

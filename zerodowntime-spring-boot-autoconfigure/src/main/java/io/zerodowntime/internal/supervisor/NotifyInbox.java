@@ -3,6 +3,7 @@ package io.zerodowntime.internal.supervisor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.zerodowntime.internal.systemd.NotifySocket;
@@ -38,6 +39,7 @@ final class NotifyInbox implements Closeable {
 	}
 
 	static NotifyInbox bind(SupervisorLibC libc, Path path) throws IOException {
+		Files.deleteIfExists(path);
 		byte[] address = NotifySocket.sockaddr(path.toString());
 		int socket = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (socket < 0) {
@@ -70,9 +72,10 @@ final class NotifyInbox implements Closeable {
 	}
 
 	@Override
-	public void close() {
+	public void close() throws IOException {
 		this.closed = true;
 		this.libc.close(this.socket);
+		Files.deleteIfExists(this.path);
 	}
 
 }

@@ -92,7 +92,6 @@ public final class Supervisor {
 	 */
 	public int run() throws IOException {
 		Path directory = ControlSocket.directory(Path.of(System.getProperty("java.io.tmpdir")), this.pid);
-		Files.deleteIfExists(directory.resolve("notify.sock"));
 		try (NotifyInbox inbox = NotifyInbox.bind(this.libc, directory.resolve("notify.sock"));
 				ControlSocket control = ControlSocket.listen(directory, this::reload, this.logger)) {
 			Thread relay = new Thread(() -> relay(inbox), "zerodowntime-supervisor-notify");
@@ -120,8 +119,7 @@ public final class Supervisor {
 			}
 		}
 		finally {
-			Files.deleteIfExists(directory.resolve("notify.sock"));
-			Files.deleteIfExists(directory.resolve(ControlSocket.FILE_NAME));
+			// each socket removed its file when it closed
 			Files.deleteIfExists(directory);
 		}
 	}
