@@ -61,13 +61,12 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 			return;
 		}
 		SupervisorMode mode = configuredMode(environment);
-		if (mode == null) {
+		// never: no native library to load, nothing to decide, on every start
+		if (mode == null || mode == SupervisorMode.NEVER) {
 			return;
 		}
 		if (!ClassUtils.isPresent("jnr.ffi.LibraryLoader", getClass().getClassLoader())) {
-			if (mode != SupervisorMode.NEVER) {
-				logger.warn("No supervisor: it needs jnr-ffi (com.github.jnr:jnr-posix brings it) on the class path");
-			}
+			logger.warn("No supervisor: it needs jnr-ffi (com.github.jnr:jnr-posix brings it) on the class path");
 			return;
 		}
 		SupervisorLibC libc = SupervisorLibC.load();
