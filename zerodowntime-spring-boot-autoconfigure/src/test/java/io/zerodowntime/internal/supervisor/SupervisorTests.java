@@ -81,14 +81,8 @@ class SupervisorTests {
 			CompletableFuture<String> relayed = CompletableFuture.supplyAsync(systemd::receive);
 			// generation 0 starts its successor, which serves, then generation 0 exits
 			String script = "(sleep 3; exit 5) & echo $! > " + successor + "; sleep 2; exit 0";
-			CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
-				try {
-					return supervise(script, NotifySocket.of(systemdPath.toString()), List.of());
-				}
-				catch (Exception ex) {
-					throw new IllegalStateException(ex);
-				}
-			});
+			CompletableFuture<Integer> status = superviseInBackground(script, NotifySocket.of(systemdPath.toString()),
+					List.of());
 			long successorPid = awaitPid(successor);
 			NotifySocket.of(this.notifySocket).send("MAINPID=" + successorPid + "\nREADY=1\nSTATUS=serving\n");
 			assertThat(relayed.get(30, TimeUnit.SECONDS)).isEqualTo("MAINPID=" + SELF + "\nREADY=1\nSTATUS=serving\n");
@@ -101,14 +95,7 @@ class SupervisorTests {
 	void aMainPidThatIsNotADescendantIsIgnored() throws Exception {
 		Path ready = this.directory.resolve("ready");
 		String script = "touch " + ready + "; sleep 2; exit 3";
-		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
-			try {
-				return supervise(script, null, List.of());
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Integer> status = superviseInBackground(script, null, List.of());
 		awaitFile(ready);
 		// this JVM's parent is no descendant of the supervisor
 		long stranger = ProcessHandle.current().parent().orElseThrow().pid();
@@ -120,14 +107,7 @@ class SupervisorTests {
 	void forwardsAStopSignalToTheServingGeneration() throws Exception {
 		Path ready = this.directory.resolve("ready");
 		String script = "trap 'exit 9' USR1; touch " + ready + "; while :; do sleep 0.1; done";
-		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
-			try {
-				return supervise(script, null, List.of("USR1"));
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Integer> status = superviseInBackground(script, null, List.of("USR1"));
 		awaitFile(ready);
 		assertThat(libc.kill((int) SELF, 10)).isZero();
 		assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(9);
@@ -140,14 +120,7 @@ class SupervisorTests {
 		// reaps the successor and the supervisor never sees that status
 		String script = "(trap 'exit 138' USR1; while :; do sleep 0.1; done) & echo $! > " + successor
 				+ "; wait; sleep 1; exit 0";
-		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
-			try {
-				return supervise(script, null, List.of("USR1"));
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Integer> status = superviseInBackground(script, null, List.of("USR1"));
 		long successorPid = awaitPid(successor);
 		NotifySocket.of(this.notifySocket).send("MAINPID=" + successorPid + "\nREADY=1\n");
 		awaitServing(successorPid);
@@ -203,14 +176,7 @@ class SupervisorTests {
 	void aControlClientGetsTheOutcomeOfTheReloadItTriggered() throws Exception {
 		Path reloading = this.directory.resolve("reloading");
 		String script = "trap 'touch " + reloading + "' USR2; trap 'exit 0' USR1; while :; do sleep 0.1; done";
-		CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
-			try {
-				return supervise(script, null, List.of("USR1"), "USR2");
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
+		CompletableFuture<Integer> status = superviseInBackground(script, null, List.of("USR1"), "USR2");
 		Path control = Path.of(System.getProperty("java.io.tmpdir"), "zerodowntime-" + SELF, "control.sock");
 		awaitFile(control);
 		CompletableFuture<String> outcome = CompletableFuture.supplyAsync(() -> requestReload(control));
@@ -238,6 +204,23 @@ class SupervisorTests {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private CompletableFuture<Integer> superviseInBackground(String script, NotifySocket systemd,
+			List<String> stopSignals) {
+		return superviseInBackground(script, systemd, stopSignals, null);
+	}
+
+	private CompletableFuture<Integer> superviseInBackground(String script, NotifySocket systemd,
+			List<String> stopSignals, String reloadSignal) {
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return supervise(script, systemd, stopSignals, reloadSignal);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
 	}
 
 	private int supervise(String script, NotifySocket systemd, List<String> stopSignals) throws IOException {
