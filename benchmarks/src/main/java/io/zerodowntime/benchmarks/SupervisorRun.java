@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import io.zerodowntime.harness.GenerationSample;
 import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.LoadGenerator;
 import io.zerodowntime.harness.LoadGenerator.Mode;
@@ -37,7 +37,7 @@ final class SupervisorRun {
 			processes.supervisor("always");
 			Process supervisor = processes.start("--server.port=" + port);
 			awaitServing(network, port, processes);
-			long atStart = residentKib(supervisor.pid());
+			long atStart = GenerationSample.residentKib(supervisor.pid());
 			List<Duration> commandTimes = new ArrayList<>();
 			int failedReloads = 0;
 			long generationKib;
@@ -46,7 +46,7 @@ final class SupervisorRun {
 				load.awaitSuccesses(100);
 				for (int reload = 0; reload < this.reloads; reload++) {
 					long started = System.nanoTime();
-					if (reloadCommand(processes, supervisor.pid()) != 0) {
+					if (processes.reloadCommand(supervisor.pid(), Duration.ofMinutes(5)) != 0) {
 						failedReloads++;
 					}
 					commandTimes.add(Duration.ofNanos(System.nanoTime() - started));
@@ -55,8 +55,8 @@ final class SupervisorRun {
 				}
 				load.awaitSuccesses(load.successes() + 100);
 				load.close();
-				generationKib = residentKib(supervisor.children().findFirst().orElseThrow().pid());
-				long afterReloads = residentKib(supervisor.pid());
+				generationKib = GenerationSample.residentKib(supervisor.children().findFirst().orElseThrow().pid());
+				long afterReloads = GenerationSample.residentKib(supervisor.pid());
 				return new Result(java, atStart, afterReloads, generationKib, commandTimes, failedReloads,
 						load.successes(), load.failures().size());
 			}
@@ -77,29 +77,6 @@ final class SupervisorRun {
 			Thread.sleep(200);
 		}
 		throw new IllegalStateException("the supervised sample did not serve:\n" + processes.logText());
-	}
-
-	private static int reloadCommand(SampleProcesses processes, long pid) throws Exception {
-		Process command = new ProcessBuilder(SampleProcesses.javaBinary(), "-cp", processes.jar().toString(),
-				"-Dloader.main=io.zerodowntime.cli.ReloadCommand",
-				"org.springframework.boot.loader.launch.PropertiesLauncher", Long.toString(pid))
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		if (!command.waitFor(5, TimeUnit.MINUTES)) {
-			command.destroyForcibly();
-			return -1;
-		}
-		return command.exitValue();
-	}
-
-	static long residentKib(long pid) throws IOException {
-		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-			if (line.startsWith("VmRSS:")) {
-				return Long.parseLong(line.replaceAll("\\D", ""));
-			}
-		}
-		return -1;
 	}
 
 	record Result(String java, long supervisorAtStartKib, long supervisorAfterReloadsKib, long generationKib,

@@ -57,7 +57,7 @@ class SupervisedReloadIT {
 					.async(() -> HttpExchange.sendSlow(port, "GET", "/slow?ms=8000", Duration.ofSeconds(120)));
 				Thread.sleep(1000);
 				for (int reload = 1; reload <= RELOADS; reload++) {
-					assertThat(reloadCommand(processes, supervisor.pid())).as(processes.logText()).isZero();
+					assertThat(processes.reloadCommand(supervisor.pid(), WAIT)).as(processes.logText()).isZero();
 					// ReloadCommand returns once the new generation serves
 					long next = readPid(pidFile);
 					assertThat(next).isNotEqualTo(serving);
@@ -116,20 +116,6 @@ class SupervisedReloadIT {
 		catch (IOException | NumberFormatException ex) {
 			return -1;
 		}
-	}
-
-	private static int reloadCommand(SampleProcesses processes, long pid) throws Exception {
-		Process command = new ProcessBuilder(SampleProcesses.javaBinary(), "-cp", processes.jar().toString(),
-				"-Dloader.main=io.zerodowntime.cli.ReloadCommand",
-				"org.springframework.boot.loader.launch.PropertiesLauncher", Long.toString(pid))
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(processes.log().toFile()))
-			.start();
-		if (!command.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-			command.destroyForcibly();
-			return -1;
-		}
-		return command.exitValue();
 	}
 
 }

@@ -46,6 +46,13 @@ public record GenerationSample(int generation, long pid, long descriptors, long 
 				environmentNames, temporaryFiles);
 	}
 
+	/**
+	 * The resident memory of a process ({@code VmRSS}), in KiB.
+	 */
+	public static long residentKib(long pid) throws IOException {
+		return statusValue(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")), "VmRSS:");
+	}
+
 	private static long statusValue(List<String> status, String key) {
 		return status.stream()
 			.filter((line) -> line.startsWith(key))

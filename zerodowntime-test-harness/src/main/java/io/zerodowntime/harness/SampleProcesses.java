@@ -124,6 +124,25 @@ public final class SampleProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Run {@code ReloadCommand} from the sample's jar, as a unit's {@code ExecReload=}
+	 * would, against a pid; its output goes to {@link #log()}.
+	 * @return its exit code, or -1 if it did not end within the timeout
+	 */
+	public int reloadCommand(long pid, Duration timeout) throws IOException, InterruptedException {
+		Process command = new ProcessBuilder(javaBinary(), "-cp", this.jar.toString(),
+				"-Dloader.main=io.zerodowntime.cli.ReloadCommand",
+				"org.springframework.boot.loader.launch.PropertiesLauncher", Long.toString(pid))
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
+			.start();
+		if (!command.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			command.destroyForcibly();
+			return -1;
+		}
+		return command.exitValue();
+	}
+
+	/**
 	 * The {@code java} that runs the sample: this JVM's, or the one under
 	 * {@code sample.java.home} (the benchmark's JVM matrix).
 	 */
