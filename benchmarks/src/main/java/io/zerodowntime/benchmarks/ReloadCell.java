@@ -46,7 +46,8 @@ final class ReloadCell {
 			long pid = service.start(this.handoff.argument(), "--zerodowntime.drain-timeout=60s");
 			List<Integer> failures = new ArrayList<>();
 			List<ReloadTimeline> timelines = new ArrayList<>();
-			LoadGenerator load = LoadGenerator.start(port, this.mode, this.clients, network.threads());
+			LoadGenerator load = LoadGenerator.start(port, this.mode, this.clients, network.threads(),
+					LoadGenerator.SATURATING);
 			try {
 				load.awaitSuccesses(1000);
 				for (int i = 1; i <= this.reloads; i++) {

@@ -44,7 +44,8 @@ final class StopStartCell {
 			long started = System.nanoTime();
 			long pid = service.start();
 			coldStarts.add(Duration.ofNanos(System.nanoTime() - started));
-			LoadGenerator load = LoadGenerator.start(port, this.mode, this.clients, network.threads());
+			LoadGenerator load = LoadGenerator.start(port, this.mode, this.clients, network.threads(),
+					LoadGenerator.SATURATING);
 			try {
 				load.awaitSuccesses(1000);
 				for (int i = 1; i <= this.restarts; i++) {
