@@ -54,7 +54,7 @@ final class StabilityRun {
 					System.out.printf("  %s, stability: %s, heap after GC %d MiB%n", java, sample.process(),
 							sample.heapAfterGcKib() / 1024);
 				}
-				leftBehind = processes.livePids().size() - 1;
+				leftBehind = processes.generationPids().size() - 1;
 			}
 			finally {
 				fresh.close();

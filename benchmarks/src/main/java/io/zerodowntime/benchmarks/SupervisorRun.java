@@ -1,6 +1,5 @@
 package io.zerodowntime.benchmarks;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.zerodowntime.harness.GenerationSample;
-import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.LoadGenerator;
 import io.zerodowntime.harness.LoadGenerator.Mode;
 import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
 import io.zerodowntime.harness.TestNetwork;
 
 /**
@@ -20,8 +19,6 @@ import io.zerodowntime.harness.TestNetwork;
  * {@code ReloadCommand} (what {@code systemctl reload} runs) takes from start to exit.
  */
 final class SupervisorRun {
-
-	private static final Duration STARTUP = Duration.ofSeconds(120);
 
 	private final int reloads;
 
@@ -35,9 +32,10 @@ final class SupervisorRun {
 		try (TestNetwork network = TestNetwork.host();
 				SampleProcesses processes = new SampleProcesses(directory, network)) {
 			processes.supervisor("always");
-			Process supervisor = processes.start("--server.port=" + port);
-			awaitServing(network, port, processes);
-			long atStart = GenerationSample.residentKib(supervisor.pid());
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			service.start();
+			long supervisor = service.supervisorPid().orElseThrow();
+			long atStart = GenerationSample.residentKib(supervisor);
 			List<Duration> commandTimes = new ArrayList<>();
 			int failedReloads = 0;
 			long generationKib;
@@ -46,7 +44,7 @@ final class SupervisorRun {
 				load.awaitSuccesses(100);
 				for (int reload = 0; reload < this.reloads; reload++) {
 					long started = System.nanoTime();
-					if (processes.reloadCommand(supervisor.pid(), Duration.ofMinutes(5)) != 0) {
+					if (processes.reloadCommand(supervisor, Duration.ofMinutes(5)) != 0) {
 						failedReloads++;
 					}
 					commandTimes.add(Duration.ofNanos(System.nanoTime() - started));
@@ -55,28 +53,12 @@ final class SupervisorRun {
 				}
 				load.awaitSuccesses(load.successes() + 100);
 				load.close();
-				generationKib = GenerationSample.residentKib(supervisor.children().findFirst().orElseThrow().pid());
-				long afterReloads = GenerationSample.residentKib(supervisor.pid());
+				generationKib = GenerationSample.residentKib(service.readPidFile());
+				long afterReloads = GenerationSample.residentKib(supervisor);
 				return new Result(java, atStart, afterReloads, generationKib, commandTimes, failedReloads,
 						load.successes(), load.failures().size());
 			}
 		}
-	}
-
-	private static void awaitServing(TestNetwork network, int port, SampleProcesses processes) throws Exception {
-		long deadline = System.nanoTime() + STARTUP.toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				if (network.call(() -> HttpExchange.send(port, "GET", "/")).status() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not yet
-			}
-			Thread.sleep(200);
-		}
-		throw new IllegalStateException("the supervised sample did not serve:\n" + processes.logText());
 	}
 
 	record Result(String java, long supervisorAtStartKib, long supervisorAfterReloadsKib, long generationKib,

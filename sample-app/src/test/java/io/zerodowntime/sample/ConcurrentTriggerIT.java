@@ -22,10 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Triggers that race each other (two endpoint calls and a signal at the same instant)
- * start exactly one child; the others get a clear conflict.
+ * start exactly one child; the others get a clear conflict. Behind the supervisor, so
+ * that the signal takes the way {@code systemctl reload} takes: through the supervisor,
+ * which forwards it to the serving generation.
  */
 class ConcurrentTriggerIT {
-
 
 	@TempDir
 	Path temp;
@@ -36,8 +37,10 @@ class ConcurrentTriggerIT {
 		int port = handoff.port();
 		try (TestNetwork network = handoff.network();
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			processes.supervisor("always");
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			long pid = service.start(handoff.argument());
+			long supervisor = service.supervisorPid().orElseThrow();
 			CountDownLatch go = new CountDownLatch(1);
 			List<CompletableFuture<HttpExchange.Response>> posts = new ArrayList<>();
 			for (int i = 0; i < 2; i++) {
@@ -49,7 +52,7 @@ class ConcurrentTriggerIT {
 			CompletableFuture<Void> signal = CompletableFuture.runAsync(() -> {
 				try {
 					go.await();
-					SampleProcesses.signal(pid, "USR2");
+					SampleProcesses.signal(supervisor, "USR2");
 				}
 				catch (Exception ex) {
 					throw new IllegalStateException(ex);
@@ -62,7 +65,7 @@ class ConcurrentTriggerIT {
 			for (CompletableFuture<HttpExchange.Response> post : posts) {
 				answers.add(post.get(30, TimeUnit.SECONDS));
 			}
-			Set<Long> seen = new TreeSet<>(processes.livePids());
+			Set<Long> seen = new TreeSet<>(processes.generationPids());
 			CompletableFuture<ServiceUnderTest.Handover> handover = CompletableFuture.supplyAsync(() -> {
 				try {
 					return service.awaitHandover(pid, triggeredAt);
@@ -72,7 +75,7 @@ class ConcurrentTriggerIT {
 				}
 			});
 			while (!handover.isDone()) {
-				seen.addAll(processes.livePids());
+				seen.addAll(processes.generationPids());
 				Thread.sleep(50);
 			}
 			long newPid = handover.get().newPid();
@@ -82,7 +85,8 @@ class ConcurrentTriggerIT {
 				.allSatisfy((answer) -> assertThat(answer.body()).contains("already"))
 				.isNotEmpty();
 			assertThat(seen).as("processes seen during the reload").containsExactlyInAnyOrder(pid, newPid);
-			assertThat(processes.livePids()).containsExactly(newPid);
+			assertThat(processes.generationPids()).containsExactly(newPid);
+			assertThat(processes.livePids()).as("the supervisor stays").containsExactlyInAnyOrder(supervisor, newPid);
 		}
 	}
 

@@ -1,6 +1,5 @@
 package io.zerodowntime.sample;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.zerodowntime.harness.HandoffUnderTest;
-import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.LoadGenerator;
 import io.zerodowntime.harness.LoadGenerator.Mode;
 import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
 import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerInitIT {
 
 	private static final int RELOADS = 3;
-
-	private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(240);
 
 	@TempDir
 	Path temp;
@@ -60,14 +57,17 @@ class ContainerInitIT {
 			processes.launchWith(prefix, List.of());
 			processes.supervisor("auto");
 			Process container = processes.start("--server.port=" + port);
-			int generation = awaitGeneration(network, port, 0, processes);
+			// the pids the sample reports are the namespace's: generations are told apart by number
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			int generation = 0;
+			service.awaitGeneration(generation);
 			long supervisor = supervisorPid(processes);
 			assertThat(processes.logText()).contains("Starting as the supervisor of this service");
 			try (LoadGenerator load = LoadGenerator.start(port, Mode.KEEP_ALIVE, 4, network.threads())) {
 				load.awaitSuccesses(100);
 				for (int reload = 1; reload <= RELOADS; reload++) {
 					SampleProcesses.signal(supervisor, "USR2");
-					generation = awaitGeneration(network, port, generation + 1, processes);
+					service.awaitGeneration(++generation);
 					awaitOneGeneration(processes);
 				}
 				load.awaitSuccesses(load.successes() + 100);
@@ -90,52 +90,25 @@ class ContainerInitIT {
 	}
 
 	/**
-	 * Wait until the service answers from the generation (pids are the namespace's, so the
-	 * generation number tells them apart).
-	 */
-	private static int awaitGeneration(TestNetwork network, int port, int generation, SampleProcesses processes)
-			throws Exception {
-		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				HttpExchange.Response response = network.call(() -> HttpExchange.send(port, "GET", "/"));
-				if (response.status() == 200 && response.body().contains("generation=" + generation + "\n")) {
-					return generation;
-				}
-			}
-			catch (IOException ex) {
-				// not serving yet
-			}
-			Thread.sleep(200);
-		}
-		throw new IllegalStateException("generation " + generation + " did not serve; log:\n" + processes.logText());
-	}
-
-	/**
 	 * Wait until the old generation has drained and exited: the supervisor and one
 	 * generation are left.
 	 */
 	private static void awaitOneGeneration(SampleProcesses processes) throws InterruptedException {
-		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
-		while (processes.livePids().size() > 2 && System.nanoTime() < deadline) {
+		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+		while (processes.generationPids().size() > 1 && System.nanoTime() < deadline) {
 			Thread.sleep(100);
 		}
-		assertThat(processes.livePids()).as(processes.logText()).hasSize(2);
+		assertThat(processes.generationPids()).as(processes.logText()).hasSize(1);
 	}
 
 	/**
-	 * The sample process whose parent is no sample process: the one the container started.
+	 * The one live JVM that is not a generation.
 	 */
 	private static long supervisorPid(SampleProcesses processes) {
-		List<Long> pids = processes.livePids();
-		List<Long> roots = pids.stream()
-			.filter((pid) -> ProcessHandle.of(pid)
-				.flatMap(ProcessHandle::parent)
-				.map((parent) -> !pids.contains(parent.pid()))
-				.orElse(false))
-			.toList();
-		assertThat(roots).hasSize(1);
-		return roots.get(0);
+		List<Long> supervisors = new ArrayList<>(processes.livePids());
+		supervisors.removeAll(processes.generationPids());
+		assertThat(supervisors).as(processes.logText()).hasSize(1);
+		return supervisors.get(0);
 	}
 
 	private static int count(String text, String needle) {

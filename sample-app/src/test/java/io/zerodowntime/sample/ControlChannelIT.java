@@ -61,7 +61,7 @@ class ControlChannelIT {
 
 			ServiceUnderTest.Handover handover = service.awaitHandover(pid, triggeredAt);
 			assertThat(handover.newPid()).as("the real child took over").isEqualTo(child);
-			assertThat(processes.livePids()).containsExactly(child);
+			assertThat(processes.generationPids()).containsExactly(child);
 		}
 	}
 

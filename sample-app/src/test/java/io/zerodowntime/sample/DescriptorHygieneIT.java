@@ -1,6 +1,7 @@
 package io.zerodowntime.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -16,28 +17,36 @@ import io.zerodowntime.harness.LoadGenerator;
 import io.zerodowntime.harness.SampleProcesses;
 import io.zerodowntime.harness.ServiceUnderTest;
 import io.zerodowntime.harness.TestNetwork;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * In {@code inherit} mode the child gets the parent's listener on descriptor 0 and no
  * other socket of the parent: none of the client connections the parent holds open while
- * the child starts, under load.
+ * the child starts, under load. Behind a supervisor, no generation holds any of the
+ * supervisor's sockets (its notify inbox and control socket) either.
  */
 class DescriptorHygieneIT {
 
 	@TempDir
 	Path temp;
 
-	@Test
-	void childInheritsTheListenerAndNoOtherSocket() throws Exception {
+	@ParameterizedTest(name = "supervisor {0}")
+	@ValueSource(strings = { "never", "always" })
+	void childInheritsTheListenerAndNoOtherSocket(String supervisor) throws Exception {
 		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
 		int port = handoff.port();
 		try (TestNetwork network = handoff.network(); SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			processes.supervisor(supervisor);
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			long parent = service.start(handoff.argument());
+			Set<String> supervisorSockets = new HashSet<>();
+			service.supervisorPid().ifPresent((pid) -> supervisorSockets.addAll(socketInodes(pid).values()));
+			assertThat(supervisorSockets.isEmpty()).as("no supervisor, or one with sockets")
+				.isEqualTo(supervisor.equals("never"));
 			LoadGenerator load = LoadGenerator.start(port, Mode.KEEP_ALIVE, 20, network.threads());
 			Set<String> parentSockets = new HashSet<>();
 			Set<String> childSocketsWhileStarting = new HashSet<>();
@@ -71,6 +80,10 @@ class DescriptorHygieneIT {
 			leaked.remove(listener);
 			leaked.retainAll(parentSockets);
 			assertThat(leaked).as("parent's sockets found in the child").isEmpty();
+			Set<String> generationsSockets = new HashSet<>(parentSockets);
+			generationsSockets.addAll(childSocketsWhileStarting);
+			generationsSockets.retainAll(supervisorSockets);
+			assertThat(generationsSockets).as("supervisor's sockets found in a generation").isEmpty();
 			assertThat(load.failures()).isEmpty();
 		}
 	}
@@ -78,7 +91,7 @@ class DescriptorHygieneIT {
 	/**
 	 * Descriptor number to socket inode, for every socket descriptor of the process.
 	 */
-	static Map<Integer, String> socketInodes(long pid) throws IOException {
+	static Map<Integer, String> socketInodes(long pid) {
 		Map<Integer, String> sockets = new HashMap<>();
 		try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
 			descriptors.forEach((descriptor) -> {
@@ -92,6 +105,9 @@ class DescriptorHygieneIT {
 					// closed while listing
 				}
 			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 		return sockets;
 	}

@@ -104,7 +104,7 @@ class EnvironmentFaultsIT {
 					+ fresh.failures().size() + " + " + keepAlive.failures().size());
 			assertThat(fresh.failures()).as("failed requests; log:\n%s", processes.logText()).isEmpty();
 			assertThat(keepAlive.failures()).as("failed keep-alive requests; log:\n%s", processes.logText()).isEmpty();
-			assertThat(processes.livePids()).containsExactly(pid);
+			assertThat(processes.generationPids()).containsExactly(pid);
 			assertThat(service.readPidFile()).isEqualTo(pid);
 		}
 	}
@@ -119,7 +119,7 @@ class EnvironmentFaultsIT {
 		HttpExchange.Response refused = service.post("/actuator/reload");
 		assertThat(refused.status()).as(refused.body()).isEqualTo(503);
 		assertThat(refused.body()).contains(reasonParts);
-		assertThat(processes.livePids()).as("processes after a refused reload").containsExactly(pid);
+		assertThat(processes.generationPids()).as("processes after a refused reload").containsExactly(pid);
 		assertThat(service.get("/actuator/reload").body()).contains("\"state\":\"FAILED\"")
 			.doesNotContainPattern("\"childPid\":\\d")
 			.contains(reasonParts);

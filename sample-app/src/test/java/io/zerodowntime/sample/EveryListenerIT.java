@@ -23,10 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every listener is handed over: the main port speaking HTTPS (a self-signed keystore made
  * by the test), a separate {@code management.server.port} (HTTPS too, as it takes
- * {@code server.ssl.*}) and an additional plain-HTTP connector the application adds. Reloads under load on all three ports fail no request. Only the main
- * listener can travel on descriptor 0, so the other two share their port with
- * {@code SO_REUSEPORT} in both modes; the test runs in a network namespace of its own with
- * {@code net.ipv4.tcp_migrate_req=1}, as the README asks for those listeners.
+ * {@code server.ssl.*}) and an additional plain-HTTP connector the application adds.
+ * Reloads under load on all three ports fail no request. Only the main listener can travel
+ * on descriptor 0, so the other two share their port with {@code SO_REUSEPORT} in both
+ * modes; the test runs in a network namespace of its own with
+ * {@code net.ipv4.tcp_migrate_req=1}, as the README asks for those listeners. The service
+ * runs behind the supervisor, which opens none of these listeners: the generations do.
  */
 class EveryListenerIT {
 
@@ -50,6 +52,7 @@ class EveryListenerIT {
 		HttpExchange.tls(MANAGEMENT_PORT);
 		try (TestNetwork network = NetworkNamespace.create("net.ipv4.tcp_migrate_req=1");
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			processes.supervisor("always");
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, MAIN_PORT);
 			long pid = service.start(handoff.argument(), "--server.ssl.key-store=" + keyStore,
 					"--server.ssl.key-store-password=secret", "--server.ssl.key-store-type=PKCS12",
@@ -111,7 +114,8 @@ class EveryListenerIT {
 				assertThat(load.failures()).as("failed requests, %s; log:\n%s", load.describe(), processes.logText())
 					.isEmpty();
 			}
-			assertThat(processes.livePids()).containsExactly(pid);
+			assertThat(processes.generationPids()).containsExactly(pid);
+			assertThat(service.supervisorPid()).as("supervised").isPresent();
 		}
 	}
 

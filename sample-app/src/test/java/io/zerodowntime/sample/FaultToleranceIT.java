@@ -48,8 +48,6 @@ class FaultToleranceIT {
 
 	private static final int CLIENTS = 20;
 
-	private static final Duration PAUSE = Duration.ofMillis(5);
-
 	private static final Pattern REASON = Pattern.compile("\"reason\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
 	private static final Pattern REJECTED = Pattern.compile("\"rejected\":(\\d+)");
@@ -89,8 +87,8 @@ class FaultToleranceIT {
 		this.service = new ServiceUnderTest(this.network, this.processes, port);
 		this.pid = this.service.start(handoff.argument(), "--zerodowntime.startup-timeout=90s",
 				"--zerodowntime.drain-timeout=12s", "--spring.config.import=optional:file:" + this.extraConfig);
-		this.fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, this.network.threads(), PAUSE);
-		this.keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, this.network.threads(), PAUSE);
+		this.fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, CLIENTS, this.network.threads());
+		this.keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, CLIENTS, this.network.threads());
 		this.fresh.awaitSuccesses(300);
 		this.keepAlive.awaitSuccesses(300);
 		this.failuresBeforeAnyKill = failures();
@@ -106,13 +104,13 @@ class FaultToleranceIT {
 		while (System.nanoTime() < deadline) {
 			long serving = this.service.readPidFile();
 			String status = this.service.get("/actuator/reload").body();
-			if (!BUSY.matcher(status).find() && this.processes.livePids().equals(List.of(serving))) {
+			if (!BUSY.matcher(status).find() && this.processes.generationPids().equals(List.of(serving))) {
 				this.pid = serving;
 				return;
 			}
 			Thread.sleep(200);
 		}
-		throw new IllegalStateException("no single idle generation; live " + this.processes.livePids() + "; log:\n"
+		throw new IllegalStateException("no single idle generation; live " + this.processes.generationPids() + "; log:\n"
 				+ this.processes.logText());
 	}
 
@@ -204,7 +202,7 @@ class FaultToleranceIT {
 	@Order(9)
 	void theServingGenerationIsAloneAndInThePidFile() throws Exception {
 		this.fresh.awaitSuccesses(this.fresh.successes() + 200);
-		assertThat(this.processes.livePids()).containsExactly(this.pid);
+		assertThat(this.processes.generationPids()).containsExactly(this.pid);
 		assertThat(this.service.readPidFile()).isEqualTo(this.pid);
 	}
 
@@ -218,7 +216,7 @@ class FaultToleranceIT {
 			Thread.sleep(5);
 		}
 		this.rejectedByOldGeneration = awaitRejectedTriggersSettle();
-		Set<Long> seen = new TreeSet<>(this.processes.livePids());
+		Set<Long> seen = new TreeSet<>(this.processes.generationPids());
 		ServiceUnderTest.Handover handover = awaitHandoverWatchingProcesses(pid, triggeredAt, seen);
 		assertThat(seen).as("processes during the storm").containsExactlyInAnyOrder(pid, handover.newPid());
 		long rejected = this.rejectedByOldGeneration;
@@ -246,7 +244,7 @@ class FaultToleranceIT {
 		for (CompletableFuture<HttpExchange.Response> call : calls) {
 			statuses.add(call.get(30, TimeUnit.SECONDS).status());
 		}
-		Set<Long> seen = new TreeSet<>(this.processes.livePids());
+		Set<Long> seen = new TreeSet<>(this.processes.generationPids());
 		ServiceUnderTest.Handover handover = awaitHandoverWatchingProcesses(pid, triggeredAt, seen);
 		assertThat(statuses).filteredOn((status) -> status == 202).hasSize(1);
 		assertThat(statuses).filteredOn((status) -> status == 409).hasSize(9);
@@ -359,7 +357,7 @@ class FaultToleranceIT {
 			}
 		});
 		while (!handover.isDone()) {
-			seen.addAll(this.processes.livePids());
+			seen.addAll(this.processes.generationPids());
 			Thread.sleep(50);
 		}
 		return handover.get();

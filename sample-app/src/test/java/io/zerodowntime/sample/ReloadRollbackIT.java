@@ -63,7 +63,7 @@ class ReloadRollbackIT {
 				HttpExchange.Response refused = service.post("/actuator/reload");
 				assertThat(refused.status()).as(refused.body()).isEqualTo(503);
 				assertThat(refused.body()).contains("app.jar");
-				assertThat(processes.livePids()).as("no child for a corrupt jar").containsExactly(pid);
+				assertThat(processes.generationPids()).as("no child for a corrupt jar").containsExactly(pid);
 				assertThat(service.get("/actuator/reload").body()).contains("\"state\":\"FAILED\"")
 					.contains("pre-flight check failed");
 				Files.move(goodJar, processes.jar(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -105,7 +105,7 @@ class ReloadRollbackIT {
 					+ " failed");
 			assertThat(load.failures()).as("failed requests; log:\n%s", processes.logText()).isEmpty();
 			assertThat(keepAlive.failures()).as("failed keep-alive requests; log:\n%s", processes.logText()).isEmpty();
-			assertThat(processes.livePids()).containsExactly(pid);
+			assertThat(processes.generationPids()).containsExactly(pid);
 		}
 	}
 

@@ -1,8 +1,5 @@
 package io.zerodowntime.sample;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -13,10 +10,11 @@ import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.LoadGenerator;
 import io.zerodowntime.harness.LoadGenerator.Mode;
 import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
 import io.zerodowntime.harness.TestNetwork;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,10 +43,11 @@ class SupervisedReloadIT {
 		try (TestNetwork network = handoff.network();
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
 			processes.supervisor("always");
-			Process supervisor = processes.start(handoff.argument(), "--server.port=" + port,
-					"--zerodowntime.pid-file=" + pidFile);
-			long serving = awaitServing(network, port, pidFile, supervisor, -1, processes);
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port, pidFile);
+			long serving = service.start(handoff.argument());
 			long generationZero = serving;
+			Process supervisor = service.process();
+			assertThat(service.supervisorPid()).hasValue(supervisor.pid());
 			try (LoadGenerator fresh = LoadGenerator.start(port, Mode.NEW_CONNECTION, 4, network.threads());
 					LoadGenerator keepAlive = LoadGenerator.start(port, Mode.KEEP_ALIVE, 4, network.threads())) {
 				fresh.awaitSuccesses(200);
@@ -59,9 +58,9 @@ class SupervisedReloadIT {
 				for (int reload = 1; reload <= RELOADS; reload++) {
 					assertThat(processes.reloadCommand(supervisor.pid(), WAIT)).as(processes.logText()).isZero();
 					// ReloadCommand returns once the new generation serves
-					long next = readPid(pidFile);
+					long next = service.readPidFile();
 					assertThat(next).isNotEqualTo(serving);
-					assertThat(network.call(() -> HttpExchange.send(port, "GET", "/")).servedBy()).isEqualTo(next);
+					assertThat(service.get("/").servedBy()).isEqualTo(next);
 					serving = next;
 				}
 				HttpExchange.Response slowResponse = slow.get(120, TimeUnit.SECONDS);
@@ -79,42 +78,6 @@ class SupervisedReloadIT {
 			assertThat(supervisor.waitFor(60, TimeUnit.SECONDS)).as(processes.logText()).isTrue();
 			assertThat(supervisor.exitValue()).isEqualTo(143);
 			assertThat(processes.livePids()).isEmpty();
-		}
-	}
-
-	/**
-	 * Wait until the PID file names a child of the supervisor other than {@code previous}
-	 * and that process answers.
-	 */
-	private static long awaitServing(TestNetwork network, int port, Path pidFile, Process supervisor, long previous,
-			SampleProcesses processes) throws Exception {
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (System.nanoTime() < deadline) {
-			long pid = readPid(pidFile);
-			if (pid > 0 && pid != previous && ProcessHandle.of(pid)
-				.flatMap(ProcessHandle::parent)
-				.map((parent) -> parent.pid() == supervisor.pid())
-				.orElse(false)) {
-				try {
-					if (network.call(() -> HttpExchange.send(port, "GET", "/")).servedBy() == pid) {
-						return pid;
-					}
-				}
-				catch (IOException ex) {
-					// not yet
-				}
-			}
-			Thread.sleep(200);
-		}
-		throw new IllegalStateException("no supervised generation serves:\n" + processes.logText());
-	}
-
-	private static long readPid(Path pidFile) {
-		try {
-			return Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
-		}
-		catch (IOException | NumberFormatException ex) {
-			return -1;
 		}
 	}
 

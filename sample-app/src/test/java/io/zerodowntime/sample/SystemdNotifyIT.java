@@ -80,7 +80,7 @@ class SystemdNotifyIT {
 				message = systemd.next(Duration.ofSeconds(3));
 			}
 			assertThat(extra).as("messages beyond the expected ones").isEmpty();
-			assertThat(processes.livePids()).containsExactly(child);
+			assertThat(processes.generationPids()).containsExactly(child);
 		}
 	}
 

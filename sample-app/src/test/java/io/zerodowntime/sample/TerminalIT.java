@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.zerodowntime.harness.HandoffUnderTest;
-import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
 import io.zerodowntime.harness.TestNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +41,7 @@ class TerminalIT {
 		try (TestNetwork network = handoff.network();
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
 			processes.supervisor("auto");
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			String command = processes.command("--server.port=" + port)
 				.stream()
 				.map((argument) -> "'" + argument + "'")
@@ -49,12 +50,12 @@ class TerminalIT {
 					"bash --norc --noprofile");
 			tmux("send-keys", "-t", "sample", command + "; echo EXITED=$?", "Enter");
 			try {
-				awaitGeneration(network, port, 0);
+				service.awaitGeneration(0);
 				long supervisor = foregroundPid();
 				assertThat(pane()).contains("Starting as the supervisor of this service (it runs in a terminal)");
 				for (int generation = 1; generation <= 2; generation++) {
 					SampleProcesses.signal(supervisor, "USR2");
-					awaitGeneration(network, port, generation);
+					service.awaitGeneration(generation);
 					awaitPane("as generation " + generation);
 					assertThat(foregroundCommand()).isEqualTo("java");
 					assertThat(foregroundPid()).isEqualTo(supervisor);
@@ -69,23 +70,6 @@ class TerminalIT {
 				tmux("kill-server");
 			}
 		}
-	}
-
-	private static void awaitGeneration(TestNetwork network, int port, int generation) throws Exception {
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				HttpExchange.Response response = network.call(() -> HttpExchange.send(port, "GET", "/"));
-				if (response.body().contains("generation=" + generation + "\n")) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not serving yet
-			}
-			Thread.sleep(200);
-		}
-		throw new IllegalStateException("generation " + generation + " did not serve");
 	}
 
 	private void awaitPane(String text) throws Exception {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,11 @@ public final class SampleProcesses implements AutoCloseable {
 
 	public static final Duration STARTUP = Duration.ofSeconds(120);
 
+	/**
+	 * The main class of a supervisor, named on its command line.
+	 */
+	private static final String SUPERVISOR_MAIN = "io.zerodowntime.internal.supervisor.SupervisorMain";
+
 	private final String marker = "zdt-" + UUID.randomUUID();
 
 	private final Path directory;
@@ -44,7 +50,7 @@ public final class SampleProcesses implements AutoCloseable {
 
 	private Map<String, String> environment = Map.of();
 
-	private String supervisor = "never";
+	private String supervisor = System.getProperty("it.supervisor", "never");
 
 	public SampleProcesses(Path directory, TestNetwork network) throws IOException {
 		this.directory = directory;
@@ -85,9 +91,10 @@ public final class SampleProcesses implements AutoCloseable {
 	}
 
 	/**
-	 * Run the sample with {@code zerodowntime.supervisor} set to this mode; {@code never}
-	 * unless a test asks (a CI job may run under systemd, where {@code auto} would
-	 * supervise).
+	 * Run the sample with {@code zerodowntime.supervisor} set to this mode. Unless a test
+	 * asks, {@code never} (a CI job may run under systemd, where {@code auto} would
+	 * supervise), or what {@code -Dit.supervisor} says: {@code -Dit.supervisor=always} runs
+	 * every test of the suite behind the supervisor.
 	 * @param mode auto, always or never
 	 */
 	public void supervisor(String mode) {
@@ -176,7 +183,23 @@ public final class SampleProcesses implements AutoCloseable {
 	 * The pids of every live JVM of this test (all generations, and a supervisor).
 	 */
 	public List<Long> livePids() {
-		List<Long> pids = new ArrayList<>();
+		return liveJvms().keySet().stream().sorted().toList();
+	}
+
+	/**
+	 * The pids of the live generations of this test: every JVM but a supervisor.
+	 */
+	public List<Long> generationPids() {
+		return liveJvms().entrySet()
+			.stream()
+			.filter((jvm) -> !jvm.getValue().contains(SUPERVISOR_MAIN))
+			.map(Map.Entry::getKey)
+			.sorted()
+			.toList();
+	}
+
+	private Map<Long, String> liveJvms() {
+		Map<Long, String> jvms = new HashMap<>();
 		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
 			entries.filter((entry) -> entry.getFileName().toString().chars().allMatch(Character::isDigit))
 				.forEach((entry) -> {
@@ -184,14 +207,14 @@ public final class SampleProcesses implements AutoCloseable {
 					// a JVM of this test, not a command prefix (unshare, an init) that names it
 					if (cmdline.contains("-D" + this.marker + "=1") && cmdline.split("\0", 2)[0].endsWith("java")
 							&& !isZombie(entry)) {
-						pids.add(Long.parseLong(entry.getFileName().toString()));
+						jvms.put(Long.parseLong(entry.getFileName().toString()), cmdline);
 					}
 				});
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
-		return pids;
+		return jvms;
 	}
 
 	private static String cmdlineOf(Path procEntry) {

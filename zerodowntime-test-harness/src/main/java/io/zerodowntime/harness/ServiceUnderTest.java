@@ -5,13 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The sample service as a test sees it: one port, a PID file, and the generations
- * started from one {@link SampleProcesses}. Waits are generous (a JVM starting under load
- * on two cores takes seconds) and every wait is bounded.
+ * started from one {@link SampleProcesses}, behind a supervisor or not. Waits are generous
+ * (a JVM starting under load on two cores takes seconds) and every wait is bounded.
  */
 public final class ServiceUnderTest {
 
@@ -26,6 +28,13 @@ public final class ServiceUnderTest {
 	private final int port;
 
 	private final Path pidFile;
+
+	/**
+	 * The process the test started when it is a supervisor, else -1.
+	 */
+	private long supervisorPid = -1;
+
+	private Process process;
 
 	public ServiceUnderTest(TestNetwork network, SampleProcesses processes, int port) {
 		this(network, processes, port, processes.directory().resolve("app.pid"));
@@ -47,7 +56,8 @@ public final class ServiceUnderTest {
 	}
 
 	/**
-	 * Start generation 0 and wait until it serves; return its pid.
+	 * Start the service and wait until generation 0 serves: the process started, or its
+	 * child when that process is a supervisor. Return the pid of generation 0.
 	 */
 	public long start(String... extraArguments) throws Exception {
 		String[] arguments = new String[extraArguments.length + 2];
@@ -55,25 +65,84 @@ public final class ServiceUnderTest {
 		arguments[1] = "--zerodowntime.pid-file=" + this.pidFile;
 		System.arraycopy(extraArguments, 0, arguments, 2, extraArguments.length);
 		Process process = this.processes.start(arguments);
+		this.process = process;
 		long deadline = System.nanoTime() + SampleProcesses.STARTUP.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
 				throw new IllegalStateException(
 						"sample exited with " + process.exitValue() + ":\n" + this.processes.logText());
 			}
-			try {
-				HttpExchange.Response response = get("/");
-				if (response.status() == 200 && readPidFile() == process.pid()) {
-					return process.pid();
+			long generationZero = readPidFile();
+			boolean supervised = generationZero != process.pid() && isChildOf(generationZero, process.pid());
+			if (generationZero == process.pid() || supervised) {
+				try {
+					if (get("/").servedBy() == generationZero) {
+						this.supervisorPid = supervised ? process.pid() : -1;
+						return generationZero;
+					}
 				}
-			}
-			catch (IOException ex) {
-				// not listening yet
+				catch (IOException ex) {
+					// not listening yet
+				}
 			}
 			Thread.sleep(200);
 		}
 		throw new IllegalStateException("sample did not serve within " + SampleProcesses.STARTUP + ":\n"
 				+ this.processes.logText());
+	}
+
+	private static boolean isChildOf(long pid, long parent) {
+		return ProcessHandle.of(pid)
+			.flatMap(ProcessHandle::parent)
+			.map((handle) -> handle.pid() == parent)
+			.orElse(false);
+	}
+
+	/**
+	 * The process {@link #start} started: generation 0, or the supervisor.
+	 */
+	public Process process() {
+		if (this.process == null) {
+			throw new IllegalStateException("not started");
+		}
+		return this.process;
+	}
+
+	/**
+	 * The supervisor's pid, if {@link #start} started one.
+	 */
+	public OptionalLong supervisorPid() {
+		return (this.supervisorPid > 0) ? OptionalLong.of(this.supervisorPid) : OptionalLong.empty();
+	}
+
+	/**
+	 * The live generations: every JVM of the test but the supervisor.
+	 */
+	public List<Long> generationPids() {
+		return this.processes.generationPids();
+	}
+
+	/**
+	 * Wait until the service answers {@code GET /} from the given generation (its number,
+	 * which tells generations apart where pids cannot, as in a pid namespace); return the
+	 * pid it reports.
+	 */
+	public long awaitGeneration(int generation) throws Exception {
+		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			try {
+				HttpExchange.Response response = get("/");
+				if (response.status() == 200 && response.body().contains("generation=" + generation + "\n")) {
+					return response.servedBy();
+				}
+			}
+			catch (IOException ex) {
+				// not serving yet
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("generation " + generation + " did not serve within " + RELOAD_TIMEOUT
+				+ "; log:\n" + this.processes.logText());
 	}
 
 	public HttpExchange.Response get(String path) throws Exception {
@@ -137,9 +206,13 @@ public final class ServiceUnderTest {
 				Duration.ofNanos(oldGoneAt - servingAt));
 	}
 
+	/**
+	 * Reload by {@code SIGUSR2}, sent to the supervisor if there is one (as systemd or a
+	 * user would), else to the serving generation, and wait for the handover from it.
+	 */
 	public Handover reloadBySignal(long pid) throws Exception {
 		long triggeredAt = System.nanoTime();
-		SampleProcesses.signal(pid, "USR2");
+		SampleProcesses.signal((this.supervisorPid > 0) ? this.supervisorPid : pid, "USR2");
 		return awaitHandover(pid, triggeredAt);
 	}
 
