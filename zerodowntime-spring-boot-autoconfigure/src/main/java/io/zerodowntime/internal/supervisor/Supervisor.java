@@ -262,6 +262,10 @@ public final class Supervisor {
 			return CompletableFuture
 				.completedFuture("REFUSED reloads by signal are off (zerodowntime.signal=none)");
 		}
+		if (this.serving <= 0) {
+			// the signal would be ignored, and no outcome would ever come
+			return CompletableFuture.completedFuture("REFUSED the service has not started yet");
+		}
 		CompletableFuture<String> outcome = this.outcomes.next();
 		forward(new Signal(this.reloadSignal));
 		return outcome;

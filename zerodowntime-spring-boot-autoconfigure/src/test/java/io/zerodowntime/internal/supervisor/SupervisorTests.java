@@ -175,10 +175,13 @@ class SupervisorTests {
 	@Test
 	void aControlClientGetsTheOutcomeOfTheReloadItTriggered() throws Exception {
 		Path reloading = this.directory.resolve("reloading");
-		String script = "trap 'touch " + reloading + "' USR2; trap 'exit 0' USR1; while :; do sleep 0.1; done";
+		Path started = this.directory.resolve("started");
+		String script = "trap 'touch " + reloading + "' USR2; trap 'exit 0' USR1; touch " + started
+				+ "; while :; do sleep 0.1; done";
 		CompletableFuture<Integer> status = superviseInBackground(script, null, List.of("USR1"), "USR2");
 		Path control = Path.of(System.getProperty("java.io.tmpdir"), "zerodowntime-" + SELF, "control.sock");
 		awaitFile(control);
+		awaitFile(started);
 		CompletableFuture<String> outcome = CompletableFuture.supplyAsync(() -> requestReload(control));
 		// the generation got the reload signal; it reports as the starter's notifier would
 		awaitFile(reloading);
