@@ -62,7 +62,7 @@ class EveryListenerIT {
 			try {
 				// a TLS handshake per request costs far more CPU than the request: fewer clients
 				// there, so that the new generation can start on two cores
-				Duration pause = Duration.ofMillis(10);
+				Duration pause = LoadGenerator.PACED;
 				loads.add(LoadGenerator.start(MAIN_PORT, Mode.NEW_CONNECTION, 4, network.threads(), pause));
 				loads.add(LoadGenerator.start(MAIN_PORT, Mode.KEEP_ALIVE, 6, network.threads(), pause));
 				loads.add(LoadGenerator.start(MANAGEMENT_PORT, Mode.NEW_CONNECTION, 2, network.threads(), pause,
