@@ -37,6 +37,38 @@ class ContainerInitIT {
 		runContainer(List.of());
 	}
 
+	/**
+	 * Without a supervisor, PID 1 cannot hand over (the namespace would die with it): it
+	 * serves, its status says why reloads are unavailable, and a reload signal spawns
+	 * nothing.
+	 */
+	@Test
+	void pidOneWithoutSupervisorServesAndSaysReloadsAreUnavailable() throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		try (TestNetwork network = handoff.network();
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			processes.launchWith(List.of("unshare", "--pid", "--fork", "--mount-proc"), List.of());
+			processes.supervisor("never");
+			Process container = processes.start("--server.port=" + port);
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			service.awaitGeneration(0);
+			String status = service.get("/actuator/reload").body();
+			assertThat(status).contains("\"state\":\"UNAVAILABLE\"").contains("PID 1").contains("zerodowntime.supervisor");
+			long pidOne = processes.generationPids().get(0);
+			SampleProcesses.signal(pidOne, "USR2");
+			long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
+			while (!processes.logText().contains("SIGUSR2 refused: ") && System.nanoTime() < deadline) {
+				Thread.sleep(100);
+			}
+			assertThat(processes.logText()).contains("SIGUSR2 refused: this process is PID 1");
+			assertThat(processes.livePids()).as("nothing spawned").containsExactly(pidOne);
+			assertThat(service.get("/").body()).contains("generation=0\n");
+			SampleProcesses.signal(pidOne, "TERM");
+			assertThat(container.waitFor(60, TimeUnit.SECONDS)).as(processes.logText()).isTrue();
+		}
+	}
+
 	@Test
 	void sampleBehindTini() throws Exception {
 		runContainer(List.of("tini", "--"));

@@ -86,11 +86,22 @@ class ReloadRollbackIT {
 				long triggeredAt = System.nanoTime();
 				HttpExchange.Response accepted = service.post("/actuator/reload");
 				assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+				HttpExchange.Response whileStarting = service.post("/actuator/reload");
+				assertThat(whileStarting.status()).as(whileStarting.body()).isEqualTo(409);
 				pid = service.awaitHandover(pid, triggeredAt).newPid();
 				load.awaitSuccesses(load.successes() + 200);
 				assertThat(reloads(service, "success")).as("the new generation counts the reload that made it")
 					.isEqualTo(1);
 				assertThat(reloads(service, "failed")).as("counts carried to the new generation").isEqualTo(2);
+				assertThat(reloads(service, "rejected")).as("the trigger refused while the child started, carried")
+					.isEqualTo(2);
+				Matcher acceptedId = ID.matcher(accepted.body());
+				assertThat(acceptedId.find()).isTrue();
+				assertThat(service.get("/actuator/reload").body()).as("the new generation shows the reload that made it")
+					.contains("\"state\":\"IDLE\"")
+					.doesNotContain("\"lastReload\":null")
+					.contains("\"id\":\"" + acceptedId.group(1) + "\"", "\"trigger\":\"endpoint\"",
+							"\"outcome\":\"SUCCEEDED\"", "\"childPid\":" + pid);
 				assertThat(service.get("/actuator/metrics/zerodowntime.reload.duration?tag=outcome:success").body())
 					.contains("\"statistic\":\"COUNT\",\"value\":1.0");
 				assertThat(service.get("/actuator/info").body()).contains("\"generation\":1")

@@ -9,6 +9,8 @@ import io.zerodowntime.internal.handoff.ConnectionDrainHandover;
 import io.zerodowntime.internal.handoff.GenerationStartup;
 import io.zerodowntime.internal.handoff.ReadinessStateHealthProbe;
 import io.zerodowntime.internal.handoff.WebServers;
+import io.zerodowntime.internal.overlap.BackgroundWorkGate;
+import io.zerodowntime.internal.overlap.GatedScheduling;
 import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.internal.reload.MemoryHeadroomCheck;
 import io.zerodowntime.internal.reload.PidFile;
@@ -26,6 +28,7 @@ import io.zerodowntime.reload.ReloadListener;
 import io.zerodowntime.reload.Reloader;
 import org.apache.catalina.startup.Tomcat;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -35,6 +38,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -44,7 +50,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -54,8 +63,10 @@ import org.springframework.util.ClassUtils;
  *
  * @author zerodowntime
  */
+// before Spring Boot's lifecycle processor, which backs off for the one that gates background work
 @AutoConfiguration(
-		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration")
+		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration",
+		before = LifecycleAutoConfiguration.class)
 @ConditionalOnBooleanProperty("zerodowntime.enabled")
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
@@ -120,7 +131,7 @@ public final class ZeroDowntimeAutoConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	ReloadCoordinator reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
 			ConnectionDrainHandover handover, HandoffConnectors connectors, ObjectProvider<PidFile> pidFile,
-			ObjectProvider<PreflightCheck> preflightChecks) {
+			ObjectProvider<PreflightCheck> preflightChecks, ObjectProvider<BackgroundWorkGate> backgroundWork) {
 		List<PreflightCheck> checks = new ArrayList<>();
 		checks.add(connectors::checkEveryConnectorIsHandedOver);
 		checks.add(connectors::checkReusePortListenersHaveFixedPorts);
@@ -130,15 +141,23 @@ public final class ZeroDowntimeAutoConfiguration {
 		pidFile.ifAvailable((file) -> checks.add(file::checkWritable));
 		preflightChecks.orderedStream().forEach(checks::add);
 		return new ReloadCoordinator(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher,
-				handover, checks);
+				handover, checks, backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout());
+	}
+
+	private static io.zerodowntime.internal.reload.BackgroundWork backgroundWork(
+			ObjectProvider<BackgroundWorkGate> gate) {
+		BackgroundWorkGate available = gate.getIfAvailable();
+		return (available != null) ? available : io.zerodowntime.internal.reload.BackgroundWork.NONE;
 	}
 
 	@Bean
 	GenerationStartup zeroDowntimeGenerationStartup(ReloadCoordinator reloader, HandoffConnectors connectors,
 			ObjectProvider<HealthProbe> healthProbe, ApplicationAvailability availability,
-			ObjectProvider<PidFile> pidFile, ConnectionDrainHandover.ProcessExit exit) {
+			ObjectProvider<PidFile> pidFile, ConnectionDrainHandover.ProcessExit exit,
+			ObjectProvider<BackgroundWorkGate> backgroundWork, ZeroDowntimeProperties properties) {
 		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
-		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit);
+		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit,
+				backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout());
 	}
 
 	@Bean
@@ -153,6 +172,42 @@ public final class ZeroDowntimeAutoConfiguration {
 	SignalReloadTrigger signalReloadTrigger(Reloader reloader, ZeroDowntimeProperties properties) {
 		return new SignalReloadTrigger(reloader,
 				Objects.requireNonNull(properties.getSignalName(), "zerodowntime.signal"));
+	}
+
+	/**
+	 * Background work runs in the serving generation only: {@code @Scheduled} tasks through
+	 * a gated scheduler, lifecycle beans through a lifecycle processor that leaves them to
+	 * the gate (unless the application defines its own lifecycle processor).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "zerodowntime.background-work.enabled", matchIfMissing = true)
+	@EnableConfigurationProperties(LifecycleProperties.class)
+	static class BackgroundWorkConfiguration {
+
+		@Bean
+		BackgroundWorkGate zeroDowntimeBackgroundWork(Generation generation) {
+			return new BackgroundWorkGate(!generation.isChild());
+		}
+
+		@Bean
+		GatedScheduling zeroDowntimeGatedScheduling(BackgroundWorkGate gate, ObjectProvider<TaskScheduler> schedulers,
+				BeanFactory beanFactory) {
+			return new GatedScheduling(gate, schedulers, beanFactory);
+		}
+
+		@Bean(name = AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)
+		@ConditionalOnMissingBean(name = AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME,
+				search = SearchStrategy.CURRENT)
+		DefaultLifecycleProcessor lifecycleProcessor(BackgroundWorkGate gate, ZeroDowntimeProperties properties,
+				LifecycleProperties lifecycle) {
+			ZeroDowntimeProperties.BackgroundWork backgroundWork = properties.getBackgroundWork();
+			DefaultLifecycleProcessor processor = gate.lifecycleProcessor(backgroundWork.getBeanNames(),
+					backgroundWork.getResolvedBeanTypes(), ClassUtils.getDefaultClassLoader());
+			// as Spring Boot's own lifecycle processor
+			processor.setTimeoutPerShutdownPhase(lifecycle.getTimeoutPerShutdownPhase().toMillis());
+			return processor;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

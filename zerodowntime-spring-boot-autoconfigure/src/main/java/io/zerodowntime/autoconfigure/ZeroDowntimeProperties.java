@@ -3,6 +3,9 @@ package io.zerodowntime.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import io.zerodowntime.internal.signal.ReloadSignal;
@@ -15,6 +18,7 @@ import sun.misc.Signal;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.ClassUtils;
 
 /**
  * Configuration properties for zero-downtime reloads.
@@ -85,6 +89,8 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 */
 	private SupervisorMode supervisor = SupervisorMode.AUTO;
 
+	private final BackgroundWork backgroundWork = new BackgroundWork();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -149,6 +155,10 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		this.supervisor = supervisor;
 	}
 
+	public BackgroundWork getBackgroundWork() {
+		return this.backgroundWork;
+	}
+
 	/**
 	 * Return the signal's name without {@code SIG}, or {@code null} when signal handling
 	 * is off.
@@ -162,6 +172,8 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	public void afterPropertiesSet() {
 		requirePositive("zerodowntime.startup-timeout", this.startupTimeout);
 		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
+		requirePositive("zerodowntime.background-work.stop-timeout", this.backgroundWork.getStopTimeout());
+		this.backgroundWork.resolveBeanTypes();
 		validateSignal();
 		validatePidFile();
 	}
@@ -204,6 +216,94 @@ public class ZeroDowntimeProperties implements InitializingBean {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.pid-file", this.pidFile,
 					"its directory does not exist");
 		}
+	}
+
+	/**
+	 * Work outside requests ({@code @Scheduled} tasks, message listeners, lifecycle beans
+	 * marked {@code @ServingGenerationOnly}) that runs in the serving generation only.
+	 */
+	public static class BackgroundWork {
+
+		/**
+		 * Whether a new generation starts its background work only once it has taken over,
+		 * and the old one stops its own first. When off, both run it during a reload.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the old generation waits, at the handover, for scheduled runs and
+		 * lifecycle beans in progress to finish before the new generation starts its own.
+		 */
+		private Duration stopTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Names of lifecycle beans that run in the serving generation only.
+		 */
+		private Set<String> beanNames = new LinkedHashSet<>();
+
+		/**
+		 * Types (fully qualified class names) of lifecycle beans that run in the serving
+		 * generation only. Spring's JMS, AMQP and Kafka listener registries and containers
+		 * always do.
+		 */
+		private List<String> beanTypes = new ArrayList<>();
+
+		private List<Class<?>> resolvedBeanTypes = List.of();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getStopTimeout() {
+			return this.stopTimeout;
+		}
+
+		public void setStopTimeout(Duration stopTimeout) {
+			this.stopTimeout = stopTimeout;
+		}
+
+		public Set<String> getBeanNames() {
+			return this.beanNames;
+		}
+
+		public void setBeanNames(Set<String> beanNames) {
+			this.beanNames = beanNames;
+		}
+
+		public List<String> getBeanTypes() {
+			return this.beanTypes;
+		}
+
+		public void setBeanTypes(List<String> beanTypes) {
+			this.beanTypes = beanTypes;
+		}
+
+		/**
+		 * Return the bean types as classes.
+		 * @return the classes
+		 */
+		public List<Class<?>> getResolvedBeanTypes() {
+			return this.resolvedBeanTypes;
+		}
+
+		void resolveBeanTypes() {
+			List<Class<?>> resolved = new ArrayList<>();
+			for (String type : this.beanTypes) {
+				try {
+					resolved.add(ClassUtils.forName(type.trim(), ClassUtils.getDefaultClassLoader()));
+				}
+				catch (ClassNotFoundException | LinkageError ex) {
+					throw new InvalidConfigurationPropertyValueException("zerodowntime.background-work.bean-types",
+							type, "no such class on the class path");
+				}
+			}
+			this.resolvedBeanTypes = List.copyOf(resolved);
+		}
+
 	}
 
 }

@@ -33,7 +33,15 @@ public enum ReloadState {
 	 * The last reload failed and was rolled back; this process keeps serving. A trigger
 	 * starts a new reload.
 	 */
-	FAILED;
+	FAILED,
+
+	/**
+	 * No reload can start, whatever the moment: the application has not finished starting,
+	 * is shutting down, or cannot be replaced (for example PID 1 without a supervisor, or a
+	 * launch that cannot be re-executed). {@link ReloadStatus#unavailableReason()} says why.
+	 * Only shown: a reloader never moves to or from it.
+	 */
+	UNAVAILABLE;
 
 	/**
 	 * Whether a reload is under way in this state, so that another trigger must be
@@ -56,6 +64,7 @@ public enum ReloadState {
 			case HANDING_OVER -> next == DRAINING || next == FAILED;
 			// a new generation that dies while this one drains leaves this one serving
 			case DRAINING -> next == FAILED;
+			case UNAVAILABLE -> false;
 		};
 	}
 

@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
  * A snapshot of this process's reload state.
  *
  * @param state the reloader's state
+ * @param unavailableReason why no reload can start, when the state is
+ * {@link ReloadState#UNAVAILABLE}, else {@code null}
  * @param handoff the handoff mode in use
  * @param pid this process's pid
  * @param generation this process's generation number
@@ -17,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @author zerodowntime
  * @since 0.1.0
  */
-public record ReloadStatus(ReloadState state, HandoffMode handoff, long pid, int generation, @Nullable Long parentPid,
+public record ReloadStatus(ReloadState state, @Nullable String unavailableReason, HandoffMode handoff, long pid, int generation, @Nullable Long parentPid,
 		@Nullable String startedBy, ReloadCounts reloads, @Nullable ReloadReport lastReload) {
 
 }

@@ -9,6 +9,8 @@ import io.zerodowntime.actuate.ReloadEndpoint;
 import io.zerodowntime.actuate.ReloadWebEndpointExtension;
 import io.zerodowntime.internal.handoff.GenerationStartup;
 import io.zerodowntime.internal.handoff.ReadinessStateHealthProbe;
+import io.zerodowntime.internal.overlap.BackgroundWorkGate;
+import io.zerodowntime.internal.overlap.GatedScheduling;
 import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.internal.reload.InheritingChildLauncher;
 import io.zerodowntime.internal.signal.SignalReloadTrigger;
@@ -31,6 +33,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAu
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
@@ -41,6 +44,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -269,6 +274,51 @@ class ZeroDowntimeAutoConfigurationTests {
 	void pidFileInMissingDirectoryFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.pid-file",
 				"zerodowntime.pid-file=" + this.temp.resolve("missing/app.pid"));
+	}
+
+	@Test
+	void backgroundWorkRunsInTheServingGenerationOnlyThroughTheContextsLifecycleProcessor() {
+		this.runner.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+			.withPropertyValues("zerodowntime.enabled=true", "spring.lifecycle.timeout-per-shutdown-phase=7s")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(BackgroundWorkGate.class).hasSingleBean(GatedScheduling.class);
+				Object processor = context.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME);
+				assertThat(processor.getClass().getSimpleName()).isEqualTo("GatingLifecycleProcessor");
+				assertThat(processor).extracting("timeoutPerShutdownPhase").isEqualTo(7000L);
+			});
+	}
+
+	@Test
+	void backgroundWorkCanBeLeftAlone() {
+		this.runner.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.background-work.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(BackgroundWorkGate.class).doesNotHaveBean(GatedScheduling.class);
+				assertThat(context.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME))
+					.isExactlyInstanceOf(DefaultLifecycleProcessor.class);
+			});
+	}
+
+	@Test
+	void anApplicationsOwnLifecycleProcessorIsKept() {
+		this.runner.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+			.withPropertyValues("zerodowntime.enabled=true")
+			.withBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME, DefaultLifecycleProcessor.class,
+					DefaultLifecycleProcessor::new)
+			.run((context) -> assertThat(context.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME))
+				.isExactlyInstanceOf(DefaultLifecycleProcessor.class));
+	}
+
+	@Test
+	void unknownBackgroundBeanTypeFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.background-work.bean-types",
+				"zerodowntime.background-work.bean-types=com.example.NoSuchListener");
+	}
+
+	@Test
+	void nonPositiveBackgroundStopTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.background-work.stop-timeout",
+				"zerodowntime.background-work.stop-timeout=0s");
 	}
 
 	private void assertStartupFailsNaming(String property, String... values) {

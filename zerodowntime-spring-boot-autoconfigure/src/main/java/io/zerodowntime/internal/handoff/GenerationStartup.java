@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
+import io.zerodowntime.internal.reload.BackgroundWork;
 import io.zerodowntime.internal.reload.ParentHandshake;
 import io.zerodowntime.internal.reload.PidFile;
 import io.zerodowntime.internal.reload.ReloadCoordinator;
@@ -27,7 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Makes a started generation the serving one. Generation 0 serves as soon as the
  * application is ready. A child first waits until it is healthy, reports to its parent,
  * and opens its listeners only once the parent has acknowledged; if the parent refuses, or
- * health is {@code DOWN}, the child exits without having served anyone.
+ * health is {@code DOWN}, the child exits without having served anyone. A child starts its
+ * background work once its parent has stopped its own.
  *
  * @author zerodowntime
  */
@@ -49,13 +51,20 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 
 	private final ConnectionDrainHandover.ProcessExit exit;
 
+	private final BackgroundWork backgroundWork;
+
+	private final Duration backgroundStopTimeout;
+
 	public GenerationStartup(ReloadCoordinator reloader, HandoffConnectors connectors, HealthProbe healthProbe,
-			@Nullable PidFile pidFile, ConnectionDrainHandover.ProcessExit exit) {
+			@Nullable PidFile pidFile, ConnectionDrainHandover.ProcessExit exit, BackgroundWork backgroundWork,
+			Duration backgroundStopTimeout) {
 		this.reloader = reloader;
 		this.connectors = connectors;
 		this.healthProbe = healthProbe;
 		this.pidFile = pidFile;
 		this.exit = exit;
+		this.backgroundWork = backgroundWork;
+		this.backgroundStopTimeout = backgroundStopTimeout;
 	}
 
 	@Override
@@ -81,7 +90,7 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 
 	private void takeOver(Generation generation, @Nullable Class<?> mainClass,
 			ConfigurableApplicationContext context) {
-		ParentHandshake handshake = new ParentHandshake(generation);
+		ParentHandshake handshake = new ParentHandshake(generation, this.backgroundStopTimeout);
 		try {
 			HealthProbe.Result health = awaitHealthy();
 			if (!health.isUp()) {
@@ -101,7 +110,10 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 				return;
 			}
 			logger.info("Took over from parent pid " + generation.parentPid() + " as " + generation);
+			this.reloader.tookOver(handshake.handoverReport());
 			this.reloader.serving(mainClass);
+			// the parent has stopped its background work by now (or is gone)
+			this.backgroundWork.start();
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.error("Handshake with parent pid " + generation.parentPid() + " failed; this generation stops", ex);

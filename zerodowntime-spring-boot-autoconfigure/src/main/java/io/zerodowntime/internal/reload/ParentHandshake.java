@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The child's end of the control channel: reports to the parent that this generation is
- * healthy, waits for the acknowledgement, opens the listeners and confirms that it serves.
- * Until the acknowledgement arrives this generation serves nobody, so a child that the
- * parent rolls back has failed no request.
+ * healthy, waits for the acknowledgement, opens the listeners, confirms that it serves and
+ * reads the parent's {@link HandoverReport}. Until the acknowledgement arrives this
+ * generation serves nobody, so a child that the parent rolls back has failed no request.
  *
  * @author zerodowntime
  */
@@ -27,16 +27,29 @@ public final class ParentHandshake {
 
 	private static final Duration PARENT_EXIT_GRACE = Duration.ofSeconds(3);
 
+	private static final Duration REPORT_MARGIN = Duration.ofSeconds(5);
+
 	private final Generation generation;
 
 	private final Path controlSocket;
 
-	public ParentHandshake(Generation generation) {
+	private final Duration reportTimeout;
+
+	private volatile @Nullable HandoverReport handoverReport;
+
+	/**
+	 * Create the handshake of a child with its parent.
+	 * @param generation this process's generation, a child
+	 * @param parentBackgroundStop how long the parent may take to stop its background work
+	 * once this generation serves, before it reports the handover
+	 */
+	public ParentHandshake(Generation generation, Duration parentBackgroundStop) {
 		if (!generation.isChild()) {
 			throw new IllegalArgumentException(generation + " has no parent to report to");
 		}
 		this.generation = generation;
 		this.controlSocket = Objects.requireNonNull(generation.controlSocket());
+		this.reportTimeout = parentBackgroundStop.plus(REPORT_MARGIN);
 	}
 
 	/**
@@ -79,8 +92,29 @@ public final class ParentHandshake {
 				connection.writeLine("FAILED " + oneLine(ex.toString()));
 				throw ex;
 			}
-			confirmServing(connection);
+			if (confirmServing(connection)) {
+				this.handoverReport = readHandoverReport(connection);
+			}
 			return true;
+		}
+	}
+
+	/**
+	 * What the parent reported about the reload that made this generation, once
+	 * {@link #reportReady} took over.
+	 * @return the report, or {@code null} if the parent sent none (it died, or it is an
+	 * older version)
+	 */
+	public @Nullable HandoverReport handoverReport() {
+		return this.handoverReport;
+	}
+
+	private @Nullable HandoverReport readHandoverReport(ControlConnection connection) {
+		try {
+			return HandoverReport.decode(connection.readLine(this.reportTimeout), this.generation.pid());
+		}
+		catch (IOException ex) {
+			return null;
 		}
 	}
 
@@ -93,9 +127,14 @@ public final class ParentHandshake {
 		}
 	}
 
-	private void confirmServing(ControlConnection connection) throws IOException {
+	/**
+	 * Tell the parent that this generation serves.
+	 * @return whether the parent could be told; {@code false} if it died meanwhile
+	 */
+	private boolean confirmServing(ControlConnection connection) throws IOException {
 		try {
 			connection.writeLine("SERVING");
+			return true;
 		}
 		catch (IOException ex) {
 			if (!isParentGone()) {
@@ -103,6 +142,7 @@ public final class ParentHandshake {
 			}
 			logger.warn("Parent pid " + this.generation.parentPid() + " died during the handover; this generation "
 					+ "serves on its own");
+			return false;
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.zerodowntime.reload.ReloadRefusedException;
 import org.apache.commons.logging.Log;
@@ -14,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One child of one reload: its private control channel and its process, from the spawn to
- * the moment it serves ({@code READY}, {@code ACK}, {@code SERVING}), or to its stop when
- * it cannot take over. Closing it removes the control channel; a child that took over
+ * the moment it serves ({@code READY}, {@code ACK}, {@code SERVING}, then the
+ * {@link HandoverReport}), or to its stop when it cannot take over. Closing it removes the control channel; a child that took over
  * keeps running.
  *
  * @author zerodowntime
@@ -87,9 +88,10 @@ final class ReloadAttempt implements Closeable {
 	 * child that cannot take over is stopped before this method throws.
 	 * @param startupTimeout how long each step may take
 	 * @param onReady told when the child has reported healthy, before the acknowledgement
+	 * @param handoverReport what to tell the child once it serves
 	 * @throws ReloadFailedException with the reason, once the child is stopped
 	 */
-	void awaitTakeover(Duration startupTimeout, Runnable onReady) {
+	void awaitTakeover(Duration startupTimeout, Runnable onReady, Supplier<HandoverReport> handoverReport) {
 		try {
 			ControlServer.ChildReport report = this.control.awaitReport(this.child, startupTimeout);
 			try (ControlConnection connection = report.connection()) {
@@ -99,6 +101,7 @@ final class ReloadAttempt implements Closeable {
 				onReady.run();
 				connection.writeLine("ACK");
 				awaitServing(connection, startupTimeout);
+				tell(connection, handoverReport.get());
 			}
 		}
 		catch (ReloadFailedException ex) {
@@ -131,6 +134,18 @@ final class ReloadAttempt implements Closeable {
 		if (!answer.equals("SERVING")) {
 			throw new ReloadFailedException(
 					"child pid " + childPid() + " could not open its listeners: " + answer.replaceFirst("^FAILED ", ""));
+		}
+	}
+
+	/**
+	 * The child serves whatever happens to this message: it only completes its status.
+	 */
+	private void tell(ControlConnection connection, HandoverReport report) {
+		try {
+			connection.writeLine(report.encode());
+		}
+		catch (IOException ex) {
+			logger.warn("Child pid " + childPid() + " serves, but could not be told the reload's outcome: " + ex);
 		}
 	}
 

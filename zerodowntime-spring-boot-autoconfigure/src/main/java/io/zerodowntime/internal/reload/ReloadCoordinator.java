@@ -54,6 +54,10 @@ public class ReloadCoordinator implements Reloader {
 
 	private final List<PreflightCheck> preflightChecks;
 
+	private final BackgroundWork backgroundWork;
+
+	private final Duration backgroundStopTimeout;
+
 	private final ReloadListeners listeners = new ReloadListeners();
 
 	private final Object monitor = new Object();
@@ -82,15 +86,21 @@ public class ReloadCoordinator implements Reloader {
 	 * @param launcher starts the child
 	 * @param handover hands over to a child that serves
 	 * @param preflightChecks checks that must pass before a child is spawned
+	 * @param backgroundWork this generation's background work, stopped before the child
+	 * is told that it serves
+	 * @param backgroundStopTimeout how long to wait for background work in progress
 	 */
 	public ReloadCoordinator(Generation generation, HandoffMode handoffMode, Duration startupTimeout, ChildLauncher launcher,
-			Handover handover, List<PreflightCheck> preflightChecks) {
+			Handover handover, List<PreflightCheck> preflightChecks, BackgroundWork backgroundWork,
+			Duration backgroundStopTimeout) {
 		this.generation = generation;
 		this.handoffMode = handoffMode;
 		this.startupTimeout = startupTimeout;
 		this.launcher = launcher;
 		this.handover = handover;
 		this.preflightChecks = List.copyOf(preflightChecks);
+		this.backgroundWork = backgroundWork;
+		this.backgroundStopTimeout = backgroundStopTimeout;
 		// a generation started by a reload exists (and counts) only if that reload succeeds
 		this.counts = generation.isChild() ? generation.inheritedCounts().withSucceeded()
 				: generation.inheritedCounts();
@@ -136,6 +146,32 @@ public class ReloadCoordinator implements Reloader {
 		}
 		logger.debug("Reloads will run: " + command);
 		this.listeners.tell("serving", (listener) -> listener.serving(this.generation));
+	}
+
+	/**
+	 * This generation took over from its parent: show the reload that made it and the
+	 * counts the parent had then, so that the status does not lose them with the parent.
+	 * @param report what the parent reported, or {@code null} if it reported nothing (it
+	 * died, or it is an older version): the reload is then known only from this process's
+	 * environment, and the counts stay those the parent had when it started this process
+	 */
+	public void tookOver(@Nullable HandoverReport report) {
+		ReloadReport made;
+		if (report != null) {
+			made = report.reload();
+		}
+		else {
+			Instant startedAt = this.generation.reloadStartedAt();
+			made = new ReloadReport(String.valueOf(this.generation.reloadId()), "unknown", ReloadOutcome.SUCCEEDED,
+					this.generation.pid(), null, (startedAt != null) ? startedAt : Instant.now(), null, null)
+				.ended(ReloadOutcome.SUCCEEDED, null);
+		}
+		synchronized (this.monitor) {
+			if (report != null) {
+				this.counts = report.counts().withSucceeded();
+			}
+			this.lastReload = made;
+		}
 	}
 
 	private void unavailable(String reason) {
@@ -276,7 +312,7 @@ public class ReloadCoordinator implements Reloader {
 		// the control channel is closed (and its directory removed) before the handover,
 		// which normally ends this process
 		try (attempt) {
-			attempt.awaitTakeover(this.startupTimeout, this::childReady);
+			attempt.awaitTakeover(this.startupTimeout, this::childReady, this::childServes);
 			succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
 			synchronized (this.monitor) {
 				moveTo(ReloadState.DRAINING, succeeded);
@@ -307,6 +343,15 @@ public class ReloadCoordinator implements Reloader {
 				+ ready.childReady() + "; handing over");
 	}
 
+	/**
+	 * The child serves: stop this generation's background work before the child hears so
+	 * (it starts its own then), and tell it how the reload went.
+	 */
+	private HandoverReport childServes() {
+		this.backgroundWork.stop(this.backgroundStopTimeout);
+		return new HandoverReport(current().ended(ReloadOutcome.SUCCEEDED, null), currentCounts());
+	}
+
 	private void handOver(ReloadReport succeeded, Process child) {
 		String resumed;
 		try {
@@ -317,6 +362,7 @@ public class ReloadCoordinator implements Reloader {
 			resumed = "the handover to child pid " + child.pid() + " failed: " + ex;
 		}
 		if (resumed != null) {
+			this.backgroundWork.start();
 			// the success counted at the handover stands: the child did take over
 			fail(resumed, "resumed serving");
 		}
@@ -368,9 +414,28 @@ public class ReloadCoordinator implements Reloader {
 	@Override
 	public ReloadStatus status() {
 		synchronized (this.monitor) {
-			return new ReloadStatus(this.state, this.handoffMode, this.generation.pid(), this.generation.number(),
-					this.generation.parentPid(), this.generation.reloadId(), this.counts, this.lastReload);
+			String unavailable = unavailableReason();
+			return new ReloadStatus((unavailable != null) ? ReloadState.UNAVAILABLE : this.state, unavailable,
+					this.handoffMode, this.generation.pid(), this.generation.number(), this.generation.parentPid(),
+					this.generation.reloadId(), this.counts, this.lastReload);
 		}
+	}
+
+	/**
+	 * Why a trigger would be refused whatever the moment, if it would. Called with the
+	 * lock held; a reload under way shows its own state instead.
+	 */
+	private @Nullable String unavailableReason() {
+		if (this.state.isBusy()) {
+			return null;
+		}
+		if (this.shutDown) {
+			return "the application is shutting down";
+		}
+		if (this.notReadyReason != null) {
+			return this.notReadyReason;
+		}
+		return (this.command != null) ? null : "no command line to re-execute";
 	}
 
 	/**

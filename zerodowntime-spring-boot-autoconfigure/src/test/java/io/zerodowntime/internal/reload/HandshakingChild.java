@@ -1,10 +1,15 @@
 package io.zerodowntime.internal.reload;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
 import io.zerodowntime.reload.Generation;
 
 /**
  * A stand-in for the next generation: reports ready through the real
- * {@link ParentHandshake}, then idles until it is stopped.
+ * {@link ParentHandshake}, writes what the parent reported at the handover to the file
+ * named by its first argument (if any), then idles until it is stopped.
  */
 public final class HandshakingChild {
 
@@ -12,10 +17,15 @@ public final class HandshakingChild {
 	}
 
 	public static void main(String[] args) throws Exception {
-		boolean tookOver = new ParentHandshake(Generation.current()).reportReady(() -> {
+		ParentHandshake handshake = new ParentHandshake(Generation.current(), Duration.ofSeconds(30));
+		boolean tookOver = handshake.reportReady(() -> {
 		});
 		if (!tookOver) {
 			System.exit(2);
+		}
+		if (args.length > 0) {
+			HandoverReport report = handshake.handoverReport();
+			Files.writeString(Path.of(args[0]), (report != null) ? report.encode() : "none");
 		}
 		Thread.sleep(30_000);
 	}

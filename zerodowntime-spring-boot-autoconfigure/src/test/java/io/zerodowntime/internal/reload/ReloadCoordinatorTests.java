@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import io.zerodowntime.reload.ReloadStatus;
 import io.zerodowntime.reload.ReloadTicket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -56,6 +58,27 @@ class ReloadCoordinatorTests {
 	private Boolean controlSocketAtHandover;
 
 	private final List<String> events = new CopyOnWriteArrayList<>();
+
+	private final List<String> backgroundWork = new CopyOnWriteArrayList<>();
+
+	private Path told;
+
+	private final BackgroundWork recordingBackgroundWork = new BackgroundWork() {
+
+		@Override
+		public void start() {
+			ReloadCoordinatorTests.this.backgroundWork.add("start");
+		}
+
+		@Override
+		public boolean stop(Duration timeout) {
+			Path told = ReloadCoordinatorTests.this.told;
+			ReloadCoordinatorTests.this.backgroundWork
+				.add((told != null && Files.exists(told)) ? "stop after the child was told" : "stop");
+			return true;
+		}
+
+	};
 
 	private final ReloadListener recorder = new ReloadListener() {
 
@@ -98,7 +121,8 @@ class ReloadCoordinatorTests {
 		ReloadCoordinator reloader = reloader("sleep 60", Duration.ofSeconds(5));
 		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
 			.withMessageContaining("has not finished starting");
-		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.UNAVAILABLE);
+		assertThat(reloader.status().unavailableReason()).contains("has not finished starting");
 	}
 
 	@Test
@@ -122,6 +146,7 @@ class ReloadCoordinatorTests {
 		assertThat(this.handedOver).hasNullValue();
 		assertThat(this.events).containsExactly("serving 3", "started " + status.lastReload().childPid(),
 				"failed " + status.lastReload().reason());
+		assertThat(this.backgroundWork).as("a child that never served: background work untouched").isEmpty();
 	}
 
 	@Test
@@ -133,7 +158,8 @@ class ReloadCoordinatorTests {
 			.withMessageContaining("container would stop")
 			.withMessageContaining("zerodowntime.supervisor");
 		assertThat(this.child).as("spawned child").isNull();
-		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.UNAVAILABLE);
+		assertThat(reloader.status().unavailableReason()).contains("PID 1");
 		assertThat(this.events).containsExactly("serving 0", "rejected test");
 	}
 
@@ -149,15 +175,15 @@ class ReloadCoordinatorTests {
 	}
 
 	@Test
-	void childThatReportsReadyAndServesIsHandedOver() throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		String script = "exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
-				+ HandshakingChild.class.getName();
-		ReloadCoordinator reloader = serving(reloader(script, Duration.ofSeconds(30)));
+	void childThatReportsReadyAndServesIsHandedOverAndToldTheOutcome(@TempDir Path temp) throws Exception {
+		Path told = temp.resolve("told.txt");
+		this.told = told;
+		ReloadCoordinator reloader = serving(reloader(handshakingChild() + " '" + told + "'", Duration.ofSeconds(30)));
 		ReloadTicket ticket = reloader.trigger("test");
+		assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("while starting"));
 		ReloadStatus status = awaitState(reloader, ReloadState.DRAINING);
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (this.handedOver.get() == null && System.nanoTime() < deadline) {
+		while ((this.handedOver.get() == null || !Files.exists(told)) && System.nanoTime() < deadline) {
 			Thread.sleep(20);
 		}
 		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
@@ -165,9 +191,20 @@ class ReloadCoordinatorTests {
 		assertThat(this.handedOver.get().childPid()).isEqualTo(ticket.childPid());
 		assertThat(this.controlSocketAtHandover).as("control directory still there at handover").isFalse();
 		assertThat(this.events).containsExactly("serving 3", "started " + ticket.childPid(),
-				"succeeded " + ticket.childPid());
+				"rejected while starting", "succeeded " + ticket.childPid());
 		assertThatExceptionOfType(ReloadConflictException.class).isThrownBy(() -> reloader.trigger("late"))
 			.withMessageContaining("draining");
+		HandoverReport report = HandoverReport.decode(Files.readString(told).trim(), ticket.childPid());
+		assertThat(report).as("what the child was told: %s", Files.readString(told)).isNotNull();
+		assertThat(report.counts()).as("counts before the success, the refused trigger included")
+			.isEqualTo(new ReloadCounts(0, 0, 1));
+		assertThat(report.reload().id()).isEqualTo(ticket.id());
+		assertThat(report.reload().trigger()).isEqualTo("test");
+		assertThat(report.reload().childPid()).isEqualTo(ticket.childPid());
+		assertThat(report.reload().childReady()).isNotNull();
+		assertThat(report.reload().duration()).isGreaterThanOrEqualTo(report.reload().childReady());
+		assertThat(this.backgroundWork).as("background work stopped before the child was told it serves")
+			.containsExactly("stop");
 	}
 
 	@Test
@@ -180,6 +217,8 @@ class ReloadCoordinatorTests {
 		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
 		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.FAILED);
 		assertThat(status.lastReload().reason()).isEqualTo(this.resumeReason);
+		assertThat(this.backgroundWork).as("stopped at the handover, started again when this generation resumed")
+			.containsExactly("stop", "start");
 		assertThat(reloader.trigger("next").childPid()).isPositive();
 	}
 
@@ -304,7 +343,8 @@ class ReloadCoordinatorTests {
 		assertThatExceptionOfType(ReloadRefusedException.class).isThrownBy(() -> reloader.trigger("test"))
 			.withMessageContaining("shutting down");
 		assertThat(this.child).as("spawned child").isNull();
-		assertThat(reloader.status().state()).isEqualTo(ReloadState.IDLE);
+		assertThat(reloader.status().state()).isEqualTo(ReloadState.UNAVAILABLE);
+		assertThat(reloader.status().unavailableReason()).isEqualTo("the application is shutting down");
 	}
 
 	@Test
@@ -312,7 +352,9 @@ class ReloadCoordinatorTests {
 		ReloadCoordinator reloader = serving(reloader("sleep 60", Duration.ofSeconds(30)));
 		ReloadTicket ticket = reloader.trigger("test");
 		reloader.shutdown();
-		ReloadStatus status = awaitState(reloader, ReloadState.FAILED);
+		// failed, and no reload can start any more
+		ReloadStatus status = awaitState(reloader, ReloadState.UNAVAILABLE);
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.FAILED);
 		assertThat(status.lastReload().reason()).contains("shutting down");
 		assertThat(this.child.isAlive()).isFalse();
 		assertThat(this.controlSocket).as("control directory").doesNotExist();
@@ -327,6 +369,45 @@ class ReloadCoordinatorTests {
 		assertThat(ReloadState.DRAINING.canMoveTo(ReloadState.STARTING)).isFalse();
 		assertThat(ReloadState.STARTING.canMoveTo(ReloadState.DRAINING)).isFalse();
 		assertThat(ReloadState.IDLE.canMoveTo(ReloadState.FAILED)).isFalse();
+		assertThat(ReloadState.IDLE.canMoveTo(ReloadState.UNAVAILABLE)).isFalse();
+		assertThat(ReloadState.UNAVAILABLE.canMoveTo(ReloadState.STARTING)).isFalse();
+	}
+
+	@Test
+	void aServingGenerationIsIdleAndAvailable() {
+		ReloadStatus status = serving(reloader("sleep 60", Duration.ofSeconds(30))).status();
+		assertThat(status.state()).isEqualTo(ReloadState.IDLE);
+		assertThat(status.unavailableReason()).isNull();
+	}
+
+	@Test
+	void aChildThatTookOverShowsTheReloadThatMadeItAndTheCountsItsParentHad() {
+		this.generation = new Generation(4, ProcessHandle.current().pid(), 42L, "abcd1234", Path.of("/nowhere"), "t",
+				Instant.now().minusSeconds(9), new ReloadCounts(2, 1, 0));
+		ReloadCoordinator reloader = reloader("sleep 60", Duration.ofSeconds(30));
+		ReloadReport made = new ReloadReport("abcd1234", "signal SIGUSR2", ReloadOutcome.SUCCEEDED,
+				this.generation.pid(), null, Instant.now().minusSeconds(9), Duration.ofSeconds(7), Duration.ofSeconds(8));
+		reloader.tookOver(new HandoverReport(made, new ReloadCounts(2, 1, 3)));
+		ReloadStatus status = reloader.status();
+		assertThat(status.lastReload()).isEqualTo(made);
+		assertThat(status.reloads()).as("the parent's counts, with the reload that made this generation")
+			.isEqualTo(new ReloadCounts(3, 1, 3));
+	}
+
+	@Test
+	void aChildWhoseParentReportedNothingShowsTheReloadFromItsEnvironment() {
+		Instant startedAt = Instant.now().minusSeconds(9);
+		this.generation = new Generation(4, ProcessHandle.current().pid(), 42L, "abcd1234", Path.of("/nowhere"), "t",
+				startedAt, new ReloadCounts(2, 1, 0));
+		ReloadCoordinator reloader = reloader("sleep 60", Duration.ofSeconds(30));
+		reloader.tookOver(null);
+		ReloadStatus status = reloader.status();
+		assertThat(status.lastReload().id()).isEqualTo("abcd1234");
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
+		assertThat(status.lastReload().childPid()).isEqualTo(this.generation.pid());
+		assertThat(status.lastReload().startedAt()).isEqualTo(startedAt);
+		assertThat(status.lastReload().duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+		assertThat(status.reloads()).isEqualTo(new ReloadCounts(3, 1, 0));
 	}
 
 	private void awaitHandover() throws InterruptedException {
@@ -380,7 +461,7 @@ class ReloadCoordinatorTests {
 						throw this.handoverFailure;
 					}
 					return this.resumeReason;
-				}, preflightChecks);
+				}, preflightChecks, this.recordingBackgroundWork, Duration.ofSeconds(5));
 		reloader.addListener(this.recorder);
 		return reloader;
 	}
