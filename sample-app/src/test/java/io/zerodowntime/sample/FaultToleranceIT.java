@@ -264,6 +264,8 @@ class FaultToleranceIT {
 		CompletableFuture<HttpExchange.Response> slow = network
 			.async(() -> HttpExchange.send(this.service.port(), "GET", "/slow?ms=120000"));
 		awaitPidFile(child);
+		// the PID file names the child a moment before the parent moves on to draining
+		awaitLog((line) -> line.contains(" " + pid + " --- ") && line.contains("Stopped accepting; draining"));
 		SampleProcesses.signal(pid, "USR2");
 		awaitLog((line) -> line.contains(" " + pid + " --- ") && line.contains("SIGUSR2 ignored")
 				&& line.contains("draining"));
