@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One child of one reload: its private control channel and its process, from the spawn to
  * the moment it serves ({@code READY}, {@code ACK}, {@code SERVING}, then the
- * {@link HandoverReport}), or to its stop when it cannot take over. Closing it removes the control channel; a child that took over
- * keeps running.
+ * {@link HandoverReport}), or to its stop when it cannot take over. Closing it removes the
+ * control channel; a child that took over keeps running.
  *
  * @author zerodowntime
  */
@@ -89,9 +89,10 @@ final class ReloadAttempt implements Closeable {
 	 * @param startupTimeout how long each step may take
 	 * @param onReady told when the child has reported healthy, before the acknowledgement
 	 * @param handoverReport what to tell the child once it serves
+	 * @return what the child was told
 	 * @throws ReloadFailedException with the reason, once the child is stopped
 	 */
-	void awaitTakeover(Duration startupTimeout, Runnable onReady, Supplier<HandoverReport> handoverReport) {
+	HandoverReport awaitTakeover(Duration startupTimeout, Runnable onReady, Supplier<HandoverReport> handoverReport) {
 		try {
 			ControlServer.ChildReport report = this.control.awaitReport(this.child, startupTimeout);
 			try (ControlConnection connection = report.connection()) {
@@ -101,7 +102,9 @@ final class ReloadAttempt implements Closeable {
 				onReady.run();
 				connection.writeLine("ACK");
 				awaitServing(connection, startupTimeout);
-				tell(connection, handoverReport.get());
+				HandoverReport told = handoverReport.get();
+				tell(connection, told);
+				return told;
 			}
 		}
 		catch (ReloadFailedException ex) {

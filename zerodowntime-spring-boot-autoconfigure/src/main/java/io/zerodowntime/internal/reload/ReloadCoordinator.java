@@ -252,13 +252,10 @@ public class ReloadCoordinator implements Reloader {
 		if (this.state.isBusy()) {
 			throw new ReloadConflictException(this.state, conflictMessage());
 		}
-		if (this.shutDown) {
-			throw new ReloadRefusedException("the application is shutting down");
-		}
+		String unavailable = unavailableReason();
 		ReexecCommand reexec = this.command;
-		if (this.notReadyReason != null || reexec == null) {
-			throw new ReloadRefusedException(
-					(this.notReadyReason != null) ? this.notReadyReason : "no command line to re-execute");
+		if (unavailable != null || reexec == null) {
+			throw new ReloadRefusedException((unavailable != null) ? unavailable : "no command line to re-execute");
 		}
 		return reexec;
 	}
@@ -312,8 +309,7 @@ public class ReloadCoordinator implements Reloader {
 		// the control channel is closed (and its directory removed) before the handover,
 		// which normally ends this process
 		try (attempt) {
-			attempt.awaitTakeover(this.startupTimeout, this::childReady, this::childServes);
-			succeeded = current().ended(ReloadOutcome.SUCCEEDED, null);
+			succeeded = attempt.awaitTakeover(this.startupTimeout, this::childReady, this::childServes).reload();
 			synchronized (this.monitor) {
 				moveTo(ReloadState.DRAINING, succeeded);
 				this.counts = this.counts.withSucceeded();
@@ -344,12 +340,13 @@ public class ReloadCoordinator implements Reloader {
 	}
 
 	/**
-	 * The child serves: stop this generation's background work before the child hears so
-	 * (it starts its own then), and tell it how the reload went.
+	 * The child serves: the reload ends now. Stop this generation's background work before
+	 * the child hears so (it starts its own then), and tell it how the reload went.
 	 */
 	private HandoverReport childServes() {
+		HandoverReport report = new HandoverReport(current().ended(ReloadOutcome.SUCCEEDED, null), currentCounts());
 		this.backgroundWork.stop(this.backgroundStopTimeout);
-		return new HandoverReport(current().ended(ReloadOutcome.SUCCEEDED, null), currentCounts());
+		return report;
 	}
 
 	private void handOver(ReloadReport succeeded, Process child) {
