@@ -9,6 +9,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 
@@ -23,6 +26,8 @@ import org.springframework.scheduling.Trigger;
  * @author zerodowntime
  */
 final class GatedTaskScheduler implements TaskScheduler {
+
+	private static final Log logger = LogFactory.getLog(GatedTaskScheduler.class);
 
 	private final TaskScheduler target;
 
@@ -46,7 +51,15 @@ final class GatedTaskScheduler implements TaskScheduler {
 		synchronized (this.monitor) {
 			this.open = true;
 		}
-		this.tasks.forEach((task) -> task.submitTo(this.target));
+		for (GatedScheduledTask task : this.tasks) {
+			try {
+				task.submitTo(this.target);
+			}
+			catch (RuntimeException ex) {
+				// a scheduler that refuses one task (it is shutting down) must not undo a takeover
+				logger.error("Could not schedule a task in the serving generation", ex);
+			}
+		}
 	}
 
 	/**

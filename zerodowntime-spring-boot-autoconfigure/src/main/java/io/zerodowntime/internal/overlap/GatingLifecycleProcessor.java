@@ -69,9 +69,15 @@ final class GatingLifecycleProcessor extends DefaultLifecycleProcessor {
 	void openGate() {
 		this.open = true;
 		for (Map.Entry<String, Lifecycle> bean : gatedBeans(Comparator.naturalOrder())) {
-			if (!bean.getValue().isRunning()) {
-				logger.debug("Starting " + bean.getKey() + ": this generation serves");
-				bean.getValue().start();
+			try {
+				if (!bean.getValue().isRunning()) {
+					logger.debug("Starting " + bean.getKey() + ": this generation serves");
+					bean.getValue().start();
+				}
+			}
+			catch (RuntimeException ex) {
+				// one bean must not keep the others from starting, nor undo a takeover
+				logger.error("Could not start " + bean.getKey() + " in the serving generation", ex);
 			}
 		}
 	}
@@ -87,24 +93,34 @@ final class GatingLifecycleProcessor extends DefaultLifecycleProcessor {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean allStopped = true;
 		for (Map.Entry<String, Lifecycle> bean : beans) {
-			Lifecycle lifecycle = bean.getValue();
-			if (!lifecycle.isRunning()) {
-				continue;
+			try {
+				allStopped &= stop(bean.getKey(), bean.getValue(), deadline, timeout);
 			}
-			if (lifecycle instanceof SmartLifecycle smart) {
-				CountDownLatch stopped = new CountDownLatch(1);
-				smart.stop(stopped::countDown);
-				if (!stopped.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-					logger.warn(bean.getKey() + " did not stop within " + timeout + "; the new generation starts its "
-							+ "background work anyway");
-					allStopped = false;
-				}
-			}
-			else {
-				lifecycle.stop();
+			catch (RuntimeException ex) {
+				logger.error("Could not stop " + bean.getKey() + " at the handover", ex);
+				allStopped = false;
 			}
 		}
 		return allStopped;
+	}
+
+	private static boolean stop(String name, Lifecycle lifecycle, long deadline, Duration timeout)
+			throws InterruptedException {
+		if (!lifecycle.isRunning()) {
+			return true;
+		}
+		if (!(lifecycle instanceof SmartLifecycle smart)) {
+			lifecycle.stop();
+			return true;
+		}
+		CountDownLatch stopped = new CountDownLatch(1);
+		smart.stop(stopped::countDown);
+		if (!stopped.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+			logger.warn(name + " did not stop within " + timeout + "; the new generation starts its background work "
+					+ "anyway");
+			return false;
+		}
+		return true;
 	}
 
 	private List<Map.Entry<String, Lifecycle>> gatedBeans(Comparator<Integer> phaseOrder) {

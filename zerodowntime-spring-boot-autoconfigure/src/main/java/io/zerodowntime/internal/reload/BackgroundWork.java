@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Work a generation does outside requests (scheduled tasks, message listeners) that must
- * run in one generation at a time: the parent stops it before the child starts it.
+ * run in one generation at a time: the parent stops it before the child starts it. Neither
+ * method throws: a part that fails is logged, so that it never changes a reload's course.
  *
  * @author zerodowntime
  */

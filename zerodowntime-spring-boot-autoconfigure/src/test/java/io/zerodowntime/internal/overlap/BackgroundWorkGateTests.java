@@ -91,6 +91,23 @@ class BackgroundWorkGateTests {
 		});
 	}
 
+	@Test
+	void aBeanThatFailsToStartOrStopNeitherStopsTheOthersNorThrows() {
+		this.runner.withBean(BackgroundWorkGate.class, () -> new BackgroundWorkGate(false))
+			.withBean("failing", FailingLifecycle.class, FailingLifecycle::new)
+			.run((context) -> {
+				BackgroundWorkGate gate = context.getBean(BackgroundWorkGate.class);
+				gate.start();
+				for (String gated : List.of("annotated", "named", "typed")) {
+					assertThat(context.getBean(gated, RecordingLifecycle.class).isRunning()).as(gated).isTrue();
+				}
+				assertThat(gate.stop(Duration.ofSeconds(10))).as("everything stopped").isFalse();
+				for (String gated : List.of("annotated", "named", "typed")) {
+					assertThat(context.getBean(gated, RecordingLifecycle.class).isRunning()).as(gated).isFalse();
+				}
+			});
+	}
+
 	private static void awaitTicks(Ticker ticker, int ticks) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (ticker.ticks.get() < ticks && System.nanoTime() < deadline) {
@@ -183,6 +200,24 @@ class BackgroundWorkGateTests {
 	}
 
 	static class TypedLifecycle extends RecordingLifecycle {
+
+	}
+
+	/**
+	 * Gated by its type; fails when it starts (after it began running) and when it stops.
+	 */
+	static class FailingLifecycle extends TypedLifecycle {
+
+		@Override
+		public void start() {
+			super.start();
+			throw new IllegalStateException("broker unreachable");
+		}
+
+		@Override
+		public void stop() {
+			throw new IllegalStateException("broker unreachable");
+		}
 
 	}
 
