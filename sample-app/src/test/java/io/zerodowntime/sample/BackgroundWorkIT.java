@@ -9,11 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.zerodowntime.harness.HandoffUnderTest;
-import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.LoadGenerator;
 import io.zerodowntime.harness.LoadGenerator.Mode;
 import io.zerodowntime.harness.SampleProcesses;
@@ -38,8 +35,6 @@ class BackgroundWorkIT {
 	private static final int RELOADS = 3;
 
 	private static final Set<String> BACKGROUND = Set.of("tick", "listener");
-
-	private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f]+)\"");
 
 	@TempDir
 	Path temp;
@@ -117,19 +112,9 @@ class BackgroundWorkIT {
 	}
 
 	private static long awaitRolledBack(ServiceUnderTest service) throws Exception {
-		HttpExchange.Response accepted = service.post("/actuator/reload");
-		assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-		long child = ServiceUnderTest.childPid(accepted);
-		Matcher id = ID.matcher(accepted.body());
-		assertThat(id.find()).isTrue();
-		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
-		String status = service.get("/actuator/reload").body();
-		while (!(status.contains("\"state\":\"FAILED\"") && status.contains("\"id\":\"" + id.group(1) + "\""))
-				&& System.nanoTime() < deadline) {
-			Thread.sleep(200);
-			status = service.get("/actuator/reload").body();
-		}
-		assertThat(status).contains("\"state\":\"FAILED\"").contains("not healthy");
+		ServiceUnderTest.FailedReload failed = service.triggerFailingReload();
+		long child = failed.childPid();
+		assertThat(failed.status()).contains("\"state\":\"FAILED\"").contains("not healthy");
 		assertThat(SampleProcesses.awaitExit(child, Duration.ofSeconds(30))).as("child %d stopped", child).isTrue();
 		return child;
 	}

@@ -30,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReloadRollbackIT {
 
-	private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f]+)\"");
-
 	private static final Pattern COUNT = Pattern.compile("\"statistic\":\"COUNT\",\"value\":([0-9.E]+)");
 
 	@TempDir
@@ -95,12 +93,10 @@ class ReloadRollbackIT {
 				assertThat(reloads(service, "failed")).as("counts carried to the new generation").isEqualTo(2);
 				assertThat(reloads(service, "rejected")).as("the trigger refused while the child started, carried")
 					.isEqualTo(2);
-				Matcher acceptedId = ID.matcher(accepted.body());
-				assertThat(acceptedId.find()).isTrue();
 				assertThat(service.get("/actuator/reload").body()).as("the new generation shows the reload that made it")
 					.contains("\"state\":\"IDLE\"")
 					.doesNotContain("\"lastReload\":null")
-					.contains("\"id\":\"" + acceptedId.group(1) + "\"", "\"trigger\":\"endpoint\"",
+					.contains("\"id\":\"" + ServiceUnderTest.reloadId(accepted) + "\"", "\"trigger\":\"endpoint\"",
 							"\"outcome\":\"SUCCEEDED\"", "\"childPid\":" + pid);
 				assertThat(service.get("/actuator/metrics/zerodowntime.reload.duration?tag=outcome:success").body())
 					.contains("\"statistic\":\"COUNT\",\"value\":1.0");
@@ -133,18 +129,9 @@ class ReloadRollbackIT {
 	 * serving generation reports it failed and its child is gone, and return the reason.
 	 */
 	private String awaitFailedReload(ServiceUnderTest service, long pid) throws Exception {
-		HttpExchange.Response accepted = service.post("/actuator/reload");
-		assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-		long childPid = ServiceUnderTest.childPid(accepted);
-		Matcher id = ID.matcher(accepted.body());
-		assertThat(id.find()).isTrue();
-		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
-		String status = service.get("/actuator/reload").body();
-		while (!(status.contains("\"state\":\"FAILED\"") && status.contains("\"id\":\"" + id.group(1) + "\""))
-				&& System.nanoTime() < deadline) {
-			Thread.sleep(200);
-			status = service.get("/actuator/reload").body();
-		}
+		ServiceUnderTest.FailedReload failed = service.triggerFailingReload();
+		long childPid = failed.childPid();
+		String status = failed.status();
 		assertThat(status).contains("\"state\":\"FAILED\"").contains("\"outcome\":\"FAILED\"");
 		assertThat(SampleProcesses.awaitExit(childPid, Duration.ofSeconds(30))).as("child %d stopped", childPid)
 			.isTrue();

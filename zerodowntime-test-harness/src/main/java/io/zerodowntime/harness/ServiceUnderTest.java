@@ -21,6 +21,8 @@ public final class ServiceUnderTest {
 
 	private static final Pattern CHILD_PID = Pattern.compile("\"childPid\":(\\d+)");
 
+	private static final Pattern RELOAD_ID = Pattern.compile("\"id\":\"([0-9a-f]+)\"");
+
 	private final TestNetwork network;
 
 	private final SampleProcesses processes;
@@ -172,6 +174,50 @@ public final class ServiceUnderTest {
 			throw new IllegalStateException("no child pid in " + accepted.body());
 		}
 		return Long.parseLong(matcher.group(1));
+	}
+
+	/**
+	 * The id of the reload that an accepted trigger started.
+	 */
+	public static String reloadId(HttpExchange.Response accepted) {
+		Matcher matcher = RELOAD_ID.matcher(accepted.body());
+		if (!matcher.find()) {
+			throw new IllegalStateException("no reload id in " + accepted.body());
+		}
+		return matcher.group(1);
+	}
+
+	/**
+	 * Trigger a reload through the endpoint that is expected to fail, and wait until the
+	 * serving generation reports that reload {@code FAILED}. Returns the child's pid and
+	 * that status, for the test to check.
+	 * @throws IllegalStateException if the trigger is refused or no failure is reported in
+	 * time
+	 */
+	public FailedReload triggerFailingReload() throws Exception {
+		HttpExchange.Response accepted = post("/actuator/reload");
+		if (accepted.status() != 202) {
+			throw new IllegalStateException("reload not accepted: " + accepted.status() + " " + accepted.body());
+		}
+		String id = reloadId(accepted);
+		long deadline = System.nanoTime() + RELOAD_TIMEOUT.toNanos();
+		String status = get("/actuator/reload").body();
+		while (!(status.contains("\"state\":\"FAILED\"") && status.contains("\"id\":\"" + id + "\""))) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("reload " + id + " not reported failed within " + RELOAD_TIMEOUT
+						+ ": " + status);
+			}
+			Thread.sleep(200);
+			status = get("/actuator/reload").body();
+		}
+		return new FailedReload(childPid(accepted), status);
+	}
+
+	/**
+	 * A reload that failed: its child's pid and the status that reported it.
+	 */
+	public record FailedReload(long childPid, String status) {
+
 	}
 
 	/**
