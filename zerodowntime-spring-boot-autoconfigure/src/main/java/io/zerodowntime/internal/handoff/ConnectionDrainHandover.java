@@ -50,6 +50,11 @@ public class ConnectionDrainHandover implements Handover {
 	}
 
 	@Override
+	public void stopAccepting() {
+		this.connectors.stopAccepting();
+	}
+
+	@Override
 	public @Nullable String handOver(ReloadReport report, Process child) {
 		long start = System.nanoTime();
 		this.connectors.stopAccepting();

@@ -23,4 +23,12 @@ public interface Handover {
 	 */
 	@Nullable String handOver(ReloadReport report, Process child);
 
+	/**
+	 * Stop accepting new connections, before the reload's success is announced: whoever
+	 * waited for it (a supervisor, {@code systemctl reload}) then reaches the new generation.
+	 * {@link #handOver} does it too if it was not done.
+	 */
+	default void stopAccepting() {
+	}
+
 }

@@ -326,6 +326,7 @@ public class ReloadCoordinator implements Reloader {
 		}
 		logger.info("Reload " + succeeded.id() + " succeeded in " + succeeded.duration() + ": child pid "
 				+ attempt.childPid() + " serves as generation " + (this.generation.number() + 1));
+		stopAccepting(attempt.child());
 		this.listeners.tell("succeeded", (listener) -> listener.succeeded(succeeded));
 		handOver(succeeded, attempt.child());
 	}
@@ -347,6 +348,16 @@ public class ReloadCoordinator implements Reloader {
 		HandoverReport report = new HandoverReport(current().ended(ReloadOutcome.SUCCEEDED, null), currentCounts());
 		this.backgroundWork.stop(this.backgroundStopTimeout);
 		return report;
+	}
+
+	private void stopAccepting(Process child) {
+		try {
+			this.handover.stopAccepting();
+		}
+		catch (RuntimeException ex) {
+			// the handover stops accepting again, and resumes if it must
+			logger.warn("Could not stop accepting before handing over to child pid " + child.pid(), ex);
+		}
 	}
 
 	private void handOver(ReloadReport succeeded, Process child) {
