@@ -83,7 +83,8 @@ public final class ZeroDowntimeAutoConfiguration {
 
 	@Bean
 	HandoffConnectors handoffConnectors(Generation generation, ZeroDowntimeProperties properties) {
-		return new HandoffConnectors(properties.getHandoff(), generation.isChild());
+		return new HandoffConnectors(properties.getHandoff(), generation.isChild(), properties.getWebsocketDrain(),
+				properties.getStreamingDrain());
 	}
 
 	@Bean

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.zerodowntime.internal.signal.ReloadSignal;
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.LongLivedDrain;
 import io.zerodowntime.reload.MemoryCheck;
 import io.zerodowntime.reload.SupervisorMode;
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,22 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 * one has taken over; connections still open then are cut off.
 	 */
 	private Duration drainTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * What the old generation does with its WebSocket sessions when it starts to drain:
+	 * end (close each with 1001 Going Away, so that clients reconnect to the new
+	 * generation) or keep (until the drain timeout).
+	 */
+	private LongLivedDrain websocketDrain = LongLivedDrain.END;
+
+	/**
+	 * What the old generation does with its streaming responses (server-sent events,
+	 * ResponseBodyEmitter, StreamingResponseBody, any async request whose response has
+	 * started) when it starts to drain: end (complete each normally, as at an async
+	 * timeout, so that clients reconnect to the new generation) or keep (until the drain
+	 * timeout).
+	 */
+	private LongLivedDrain streamingDrain = LongLivedDrain.END;
 
 	/**
 	 * File to write the serving generation's pid to. Every generation replaces it
@@ -121,6 +138,22 @@ public class ZeroDowntimeProperties implements InitializingBean {
 
 	public void setDrainTimeout(Duration drainTimeout) {
 		this.drainTimeout = drainTimeout;
+	}
+
+	public LongLivedDrain getWebsocketDrain() {
+		return this.websocketDrain;
+	}
+
+	public void setWebsocketDrain(LongLivedDrain websocketDrain) {
+		this.websocketDrain = websocketDrain;
+	}
+
+	public LongLivedDrain getStreamingDrain() {
+		return this.streamingDrain;
+	}
+
+	public void setStreamingDrain(LongLivedDrain streamingDrain) {
+		this.streamingDrain = streamingDrain;
 	}
 
 	public @Nullable Path getPidFile() {

@@ -1,6 +1,7 @@
 package io.zerodowntime.tomcat;
 
 import io.zerodowntime.internal.tomcat.HandoffNioEndpoint;
+import org.apache.coyote.Processor;
 import org.apache.coyote.http11.Http11NioProtocol;
 
 /**
@@ -14,6 +15,19 @@ public class HandoffHttp11NioProtocol extends Http11NioProtocol {
 
 	public HandoffHttp11NioProtocol() {
 		super(new HandoffNioEndpoint());
+	}
+
+	@Override
+	public void addWaitingProcessor(Processor processor) {
+		super.addWaitingProcessor(processor);
+		// the drain needs to see the async requests, which Tomcat keeps to itself
+		getHandoffEndpoint().addWaitingProcessor(processor);
+	}
+
+	@Override
+	public void removeWaitingProcessor(Processor processor) {
+		super.removeWaitingProcessor(processor);
+		getHandoffEndpoint().removeWaitingProcessor(processor);
 	}
 
 	/**

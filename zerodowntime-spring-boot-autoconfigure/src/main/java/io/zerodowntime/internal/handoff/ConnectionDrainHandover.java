@@ -14,9 +14,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Hands over to a child that serves: stops accepting, keeps serving the open connections
- * (each response now says {@code Connection: close}) until their clients have closed them
- * or the drain timeout passes, then closes the application context and exits. If the
- * child dies during the drain, this generation accepts again and stays the serving one.
+ * (each HTTP/1.1 response now says {@code Connection: close}, each HTTP/2 connection is
+ * sent GOAWAY), closes those with nothing in progress, and once all are closed or the drain
+ * timeout passes, closes the application context and exits. If the child dies during the
+ * drain, this generation accepts again and stays the serving one.
  *
  * @author zerodowntime
  */
@@ -90,6 +91,7 @@ public class ConnectionDrainHandover implements Handover {
 	private int awaitDrained(long deadline, Process child) {
 		int open = this.connectors.getOpenConnectionCount();
 		while (open > 0 && System.nanoTime() < deadline && child.isAlive()) {
+			this.connectors.drainOpenConnections();
 			try {
 				Thread.sleep(POLL_INTERVAL.toMillis());
 			}

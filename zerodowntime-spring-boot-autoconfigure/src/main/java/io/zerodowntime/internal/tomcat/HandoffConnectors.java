@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.LongLivedDrain;
 import io.zerodowntime.reload.ReloadRefusedException;
 import io.zerodowntime.tomcat.HandoffHttp11NioProtocol;
 import org.apache.catalina.connector.Connector;
@@ -26,6 +27,10 @@ public class HandoffConnectors {
 
 	private final boolean gated;
 
+	private final LongLivedDrain websocketDrain;
+
+	private final LongLivedDrain streamingDrain;
+
 	private final List<HandoffNioEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
 	private final List<String> notHandedOver = new CopyOnWriteArrayList<>();
@@ -39,8 +44,23 @@ public class HandoffConnectors {
 	 * a child awaiting its parent's acknowledgement)
 	 */
 	public HandoffConnectors(HandoffMode handoffMode, boolean gated) {
+		this(handoffMode, gated, LongLivedDrain.END, LongLivedDrain.END);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param handoffMode how the main listener is shared with the next generation
+	 * @param gated whether the listeners accept nothing until {@link #openListeners()} (in
+	 * a child awaiting its parent's acknowledgement)
+	 * @param websocketDrain what a drain does with WebSocket sessions
+	 * @param streamingDrain what a drain does with streaming responses
+	 */
+	public HandoffConnectors(HandoffMode handoffMode, boolean gated, LongLivedDrain websocketDrain,
+			LongLivedDrain streamingDrain) {
 		this.handoffMode = handoffMode;
 		this.gated = gated;
+		this.websocketDrain = websocketDrain;
+		this.streamingDrain = streamingDrain;
 	}
 
 	/**
@@ -71,6 +91,7 @@ public class HandoffConnectors {
 			boolean main = mainRequested && this.main == null;
 			endpoint.setHandoffMode(main ? this.handoffMode : HandoffMode.REUSEPORT);
 			endpoint.setGated(this.gated);
+			endpoint.setLongLivedDrain(this.websocketDrain, this.streamingDrain);
 			this.endpoints.add(endpoint);
 			if (main) {
 				this.main = endpoint;
@@ -152,10 +173,19 @@ public class HandoffConnectors {
 	}
 
 	/**
-	 * Stop accepting on every listener; open connections keep being served.
+	 * Stop accepting on every listener; open connections keep being served, and HTTP/2
+	 * connections are told to open no more streams.
 	 */
 	public void stopAccepting() {
 		this.endpoints.forEach(HandoffNioEndpoint::stopAccepting);
+	}
+
+	/**
+	 * Drain the open connections of every listener that has stopped accepting, protocol by
+	 * protocol; called repeatedly while this generation drains.
+	 */
+	public void drainOpenConnections() {
+		this.endpoints.forEach(HandoffNioEndpoint::drainOpenConnections);
 	}
 
 	/**

@@ -8,9 +8,12 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.LongLivedDrain;
+import org.apache.coyote.Processor;
 import org.apache.tomcat.util.net.Acceptor;
 import org.apache.tomcat.util.net.Acceptor.AcceptorState;
 import org.apache.tomcat.util.net.NioChannel;
@@ -43,7 +46,19 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	private final Object listenerMonitor = new Object();
 
-	private final AtomicInteger requestsInProgress = new AtomicInteger();
+	/**
+	 * The connections being processed right now, with how many events of each are.
+	 */
+	private final ConcurrentHashMap<SocketWrapperBase<?>, Integer> processing = new ConcurrentHashMap<>();
+
+	/**
+	 * The processors of this endpoint's protocol that wait for an event: async requests
+	 * and upgraded connections.
+	 */
+	private final Set<Processor> waitingProcessors = ConcurrentHashMap.newKeySet();
+
+	private final OpenConnections openConnections = new OpenConnections(this, this::isProcessing,
+			this.waitingProcessors);
 
 	private ListenerSharing sharing = ListenerSharing.of(HandoffMode.INHERIT);
 
@@ -52,6 +67,8 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	private volatile boolean listenerInherited;
 
 	private volatile AcceptState acceptState = AcceptState.ACCEPTING;
+
+	private volatile long stoppedAt;
 
 	public HandoffNioEndpoint() {
 		// bound on start, so that Tomcat's graceful close of the server socket applies
@@ -217,18 +234,62 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			// the acceptor's stop flag first: an acceptor that sees STOPPED ends at once
 			stopped.stopMillis(-1);
 			this.acceptState = AcceptState.STOPPED;
+			this.stoppedAt = System.nanoTime();
 			if (isUnixDomain()) {
+				this.openConnections.drain(false);
 				return;
 			}
 			if (this.sharing.closesListenerOnStop()) {
 				// closing our own socket wakes the blocked accept(); a throwaway connection
 				// could land in the other generation and leave this acceptor blocked
 				closeListener();
+				this.openConnections.drain(false);
 				return;
 			}
 		}
 		// outside the lock: the acceptor may need to pass the gate to end
 		unlockSharedListener(stopped);
+		this.openConnections.drain(false);
+	}
+
+	/**
+	 * Drain the open connections after {@link #stopAccepting()}, protocol by protocol (see
+	 * {@link OpenConnections}); once accepting has been stopped for
+	 * {@link OpenConnections#IDLE_GRACE}, close those with nothing in progress, so that a
+	 * drain need not wait for clients that keep idle connections open. Called repeatedly
+	 * while this generation drains.
+	 */
+	public void drainOpenConnections() {
+		if (this.acceptState == AcceptState.STOPPED) {
+			this.openConnections
+				.drain(System.nanoTime() - this.stoppedAt >= OpenConnections.IDLE_GRACE.toNanos());
+		}
+	}
+
+	/**
+	 * Set what a drain does with WebSocket sessions and streaming responses.
+	 * @param websockets what to do with WebSocket sessions
+	 * @param streaming what to do with streaming responses
+	 */
+	public void setLongLivedDrain(LongLivedDrain websockets, LongLivedDrain streaming) {
+		this.openConnections.setLongLivedDrain(websockets, streaming);
+	}
+
+	/**
+	 * Note a processor of this endpoint's protocol that waits for an event.
+	 * @param processor the processor
+	 */
+	public void addWaitingProcessor(Processor processor) {
+		this.waitingProcessors.add(processor);
+	}
+
+	/**
+	 * Note that a processor of this endpoint's protocol no longer waits.
+	 * @param processor the processor
+	 */
+	public void removeWaitingProcessor(Processor processor) {
+		this.waitingProcessors.remove(processor);
+		this.openConnections.forget(processor);
 	}
 
 	/**
@@ -242,6 +303,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 				return;
 			}
 			ensureListenerBound();
+			this.openConnections.reset();
 			this.acceptState = AcceptState.ACCEPTING;
 			super.startAcceptorThread();
 		}
@@ -270,7 +332,11 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 * @return the number of requests in progress
 	 */
 	public int getRequestsInProgress() {
-		return this.requestsInProgress.get();
+		return this.processing.size();
+	}
+
+	private boolean isProcessing(SocketWrapperBase<?> connection) {
+		return this.processing.containsKey(connection);
 	}
 
 	@Override
@@ -415,12 +481,14 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 		@Override
 		protected void doRun() {
-			HandoffNioEndpoint.this.requestsInProgress.incrementAndGet();
+			SocketWrapperBase<NioChannel> connection = this.socketWrapper;
+			HandoffNioEndpoint.this.processing.merge(connection, 1, Integer::sum);
 			try {
 				super.doRun();
 			}
 			finally {
-				HandoffNioEndpoint.this.requestsInProgress.decrementAndGet();
+				HandoffNioEndpoint.this.processing.computeIfPresent(connection,
+						(key, count) -> (count > 1) ? count - 1 : null);
 			}
 		}
 

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.zerodowntime.tomcat.HandoffHttp11NioProtocol;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 
@@ -75,7 +79,41 @@ final class EmbeddedTomcat implements AutoCloseable {
 			}
 
 		});
+		Wrapper stream = Tomcat.addServlet(context, "stream", new HttpServlet() {
+
+			@Override
+			protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+				// a stream that never ends by itself, ended at its timeout as Spring MVC does
+				AsyncContext async = request.startAsync();
+				async.setTimeout(0);
+				async.addListener(new AsyncListener() {
+
+					@Override
+					public void onTimeout(AsyncEvent event) {
+						event.getAsyncContext().complete();
+					}
+
+					@Override
+					public void onComplete(AsyncEvent event) {
+					}
+
+					@Override
+					public void onError(AsyncEvent event) {
+					}
+
+					@Override
+					public void onStartAsync(AsyncEvent event) {
+					}
+
+				});
+				response.getWriter().write("first");
+				response.flushBuffer();
+			}
+
+		});
+		stream.setAsyncSupported(true);
 		context.addServletMappingDecoded("/", "ok");
+		context.addServletMappingDecoded("/stream", "stream");
 		context.addServletMappingDecoded("/hold", "hold");
 		this.tomcat.start();
 		return this;

@@ -1,6 +1,7 @@
 package io.zerodowntime.internal.tomcat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import io.zerodowntime.reload.HandoffMode;
+import io.zerodowntime.reload.LongLivedDrain;
 import org.apache.catalina.connector.Connector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +68,91 @@ class HandoffNioEndpointTests {
 			// waits in its queue, nobody here accepts it
 			try (RawHttp late = new RawHttp(port, 1000)) {
 				assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> late.get("/"));
+			}
+		}
+	}
+
+	@Test
+	void theDrainClosesIdleConnectionsAfterTheGraceAndLetsARequestInProgressFinish() throws Exception {
+		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
+			HandoffNioEndpoint endpoint = endpoint(tomcat.addConnector(0));
+			tomcat.start();
+			int port = endpoint.getLocalPort();
+			try (RawHttp idle = new RawHttp(port, 10_000); RawHttp busy = new RawHttp(port, 10_000)) {
+				assertThat(idle.get("/").closesConnection()).isFalse();
+				busy.send("/hold");
+				tomcat.awaitHolding();
+				endpoint.stopAccepting();
+				CompletableFuture<Boolean> idleClosed = CompletableFuture.supplyAsync(() -> {
+					try {
+						return idle.awaitClosedByServer();
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				});
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (!idleClosed.isDone() && System.nanoTime() < deadline) {
+					endpoint.drainOpenConnections();
+					Thread.sleep(20);
+				}
+				assertThat(idleClosed.get(1, TimeUnit.SECONDS)).as("the idle connection was closed").isTrue();
+				assertThat(endpoint.getOpenConnectionCount()).as("the busy connection is still open").isOne();
+				tomcat.release();
+				assertThat(busy.read().body()).isEqualTo("released");
+				// its request started before the stop, so keep-alive was on: closed once idle
+				CompletableFuture<Boolean> busyClosed = CompletableFuture.supplyAsync(() -> {
+					try {
+						return busy.awaitClosedByServer();
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				});
+				while (!busyClosed.isDone() && System.nanoTime() < deadline) {
+					endpoint.drainOpenConnections();
+					Thread.sleep(20);
+				}
+				assertThat(busyClosed.get(1, TimeUnit.SECONDS)).as("the connection was closed once idle").isTrue();
+			}
+		}
+	}
+
+	@Test
+	void theDrainEndsAStreamingResponseNormally() throws Exception {
+		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
+			HandoffNioEndpoint endpoint = endpoint(tomcat.addConnector(0));
+			tomcat.start();
+			int port = endpoint.getLocalPort();
+			try (RawHttp client = new RawHttp(port, 10_000)) {
+				client.send("/stream");
+				RawHttp.Response started = client.readHead();
+				assertThat(started.headers()).containsEntry("transfer-encoding", "chunked");
+				endpoint.stopAccepting();
+				endpoint.drainOpenConnections();
+				// the rest of the body: the first chunk, then the last (empty) chunk
+				assertThat(client.readUntil("0\r\n\r\n")).isEqualTo("5\r\nfirst\r\n0\r\n\r\n");
+			}
+		}
+	}
+
+	@Test
+	void keepLeavesAStreamingResponseOpen() throws Exception {
+		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
+			HandoffNioEndpoint endpoint = endpoint(tomcat.addConnector(0));
+			endpoint.setLongLivedDrain(LongLivedDrain.KEEP, LongLivedDrain.KEEP);
+			tomcat.start();
+			int port = endpoint.getLocalPort();
+			try (RawHttp client = new RawHttp(port, 1500)) {
+				client.send("/stream");
+				client.readHead();
+				endpoint.stopAccepting();
+				for (int i = 0; i < 10; i++) {
+					endpoint.drainOpenConnections();
+				}
+				assertThatExceptionOfType(SocketTimeoutException.class)
+					.isThrownBy(() -> client.readUntil("0\r\n\r\n"));
+				assertThat(endpoint.getOpenConnectionCount()).isOne();
 			}
 		}
 	}

@@ -37,6 +37,16 @@ final class RawHttp implements AutoCloseable {
 	}
 
 	Response read() throws IOException {
+		Response head = readHead();
+		byte[] body = this.socket.getInputStream()
+			.readNBytes(Integer.parseInt(head.headers().getOrDefault("content-length", "0")));
+		return new Response(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Read the status line and the headers of a response, not its body.
+	 */
+	Response readHead() throws IOException {
 		InputStream in = this.socket.getInputStream();
 		String status = line(in);
 		Map<String, String> headers = new TreeMap<>();
@@ -44,8 +54,7 @@ final class RawHttp implements AutoCloseable {
 			int colon = header.indexOf(':');
 			headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
 		}
-		byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-		return new Response(Integer.parseInt(status.split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+		return new Response(Integer.parseInt(status.split(" ")[1]), headers, "");
 	}
 
 	private static String line(InputStream in) throws IOException {
@@ -59,6 +68,32 @@ final class RawHttp implements AutoCloseable {
 			}
 		}
 		return line.toString(StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Wait for the server to close the connection, until the read timeout.
+	 * @return whether it closed it (rather than sent something)
+	 * @throws java.net.SocketTimeoutException if it did neither in time
+	 */
+	boolean awaitClosedByServer() throws IOException {
+		return this.socket.getInputStream().read() < 0;
+	}
+
+	/**
+	 * Read what the server sends until the text ends with the suffix.
+	 * @throws java.net.SocketTimeoutException if it does not within the read timeout
+	 */
+	String readUntil(String suffix) throws IOException {
+		InputStream in = this.socket.getInputStream();
+		ByteArrayOutputStream text = new ByteArrayOutputStream();
+		while (!text.toString(StandardCharsets.UTF_8).endsWith(suffix)) {
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("connection closed by the server after " + text);
+			}
+			text.write(b);
+		}
+		return text.toString(StandardCharsets.UTF_8);
 	}
 
 	@Override
