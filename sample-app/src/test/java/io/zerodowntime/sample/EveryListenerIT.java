@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.zerodowntime.harness.HandoffUnderTest;
 import io.zerodowntime.harness.HttpExchange;
@@ -46,7 +45,7 @@ class EveryListenerIT {
 	@ParameterizedTest(name = "{0} handoff")
 	@EnumSource(HandoffUnderTest.class)
 	void reloadsHandOverHttpsTheManagementPortAndAnExtraConnector(HandoffUnderTest handoff) throws Exception {
-		Path keyStore = createSelfSignedKeyStore();
+		Path keyStore = SelfSignedKeyStore.create(this.temp);
 		HttpExchange.tls(MAIN_PORT);
 		// the management server takes server.ssl.* too
 		HttpExchange.tls(MANAGEMENT_PORT);
@@ -54,9 +53,10 @@ class EveryListenerIT {
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
 			processes.supervisor("always");
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, MAIN_PORT);
-			long pid = service.start(handoff.argument(), "--server.ssl.key-store=" + keyStore,
-					"--server.ssl.key-store-password=secret", "--server.ssl.key-store-type=PKCS12",
-					"--management.server.port=" + MANAGEMENT_PORT, "--sample.extra-port=" + EXTRA_PORT);
+			List<String> arguments = new ArrayList<>(SelfSignedKeyStore.serverArguments(keyStore));
+			arguments.addAll(List.of(handoff.argument(), "--management.server.port=" + MANAGEMENT_PORT,
+					"--sample.extra-port=" + EXTRA_PORT));
+			long pid = service.start(arguments.toArray(String[]::new));
 			List<LoadGenerator> loads = new ArrayList<>();
 			List<ServiceUnderTest.Handover> handovers = new ArrayList<>();
 			try {
@@ -117,19 +117,6 @@ class EveryListenerIT {
 			assertThat(processes.generationPids()).containsExactly(pid);
 			assertThat(service.supervisorPid()).as("supervised").isPresent();
 		}
-	}
-
-	private Path createSelfSignedKeyStore() throws Exception {
-		Path keyStore = this.temp.resolve("keystore.p12");
-		String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-		Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "sample", "-keyalg", "RSA",
-				"-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-storetype", "PKCS12", "-keystore",
-				keyStore.toString(), "-storepass", "secret")
-			.redirectErrorStream(true)
-			.start();
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
-		return keyStore;
 	}
 
 }
