@@ -70,7 +70,10 @@ final class Http2Clients {
 			@Override
 			public StreamLoad.Answer get(String path) throws Exception {
 				try (Response response = client.newCall(new Request.Builder().url(base + path).build()).execute()) {
-					return new StreamLoad.Answer(response.code(), http2(response.protocol()), response.body().string());
+					// a connection-specific header is malformed in HTTP/2 (RFC 9113, 8.2.2)
+					String connection = response.header("Connection");
+					String protocol = http2(response.protocol()) + ((connection != null) ? " with Connection: " + connection : "");
+					return new StreamLoad.Answer(response.code(), protocol, response.body().string());
 				}
 			}
 
