@@ -137,12 +137,12 @@ final class EventStreamLoad implements AutoCloseable {
 	@Override
 	public void close() throws InterruptedException {
 		this.running = false;
-		// a thread blocked reading a stream is released when its connection goes
-		this.executor.shutdownNow();
+		// each thread sees the flag at its stream's next tick; the client's executor must
+		// run until then, or the threads wait for ticks it no longer delivers
 		for (Thread thread : this.threads) {
-			thread.interrupt();
 			thread.join(10_000);
 		}
+		this.executor.shutdownNow();
 		this.executor.awaitTermination(10, TimeUnit.SECONDS);
 	}
 
