@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import io.zerodowntime.harness.GenerationSample;
 import io.zerodowntime.harness.HandoffUnderTest;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and 20 keep-alive clients: no request fails, and nothing accumulates from one generation
  * to the next. CI runs 12 of them (a reload under this load takes about 14 s on two
  * cores), enough for one descriptor kept per reload to show between the first and the last
- * five; the soak runs a hundred: {@code -Dit.reloads=100}. Each generation is a new process, so
+ * five; the soak runs a hundred: {@code -Dit.reloads=100}, in either handoff mode
+ * ({@code -Dit.handoff=reuseport}). Each generation is a new process, so
  * what could pile up is what it inherits or leaves behind: descriptors, environment,
  * command line, files in the temporary directory, child processes. Each is compared
  * between the first and the last generations.
@@ -31,6 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManyReloadsIT {
 
 	private static final int RELOADS = Integer.getInteger("it.reloads", 12);
+
+	/**
+	 * The handoff mode of the chain: {@code -Dit.handoff=reuseport} soaks the other one.
+	 */
+	private static final HandoffUnderTest HANDOFF = HandoffUnderTest
+		.valueOf(System.getProperty("it.handoff", "inherit").toUpperCase(Locale.ROOT));
 
 	private static final int CLIENTS = 20;
 
@@ -44,7 +52,7 @@ class ManyReloadsIT {
 
 	@Test
 	void chainedReloadsLoseNothingAndLeaveNothingBehind() throws Exception {
-		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		HandoffUnderTest handoff = HANDOFF;
 		int port = handoff.port();
 		Path tmp = Files.createDirectory(this.temp.resolve("tmp"));
 		List<GenerationSample> samples = new ArrayList<>();

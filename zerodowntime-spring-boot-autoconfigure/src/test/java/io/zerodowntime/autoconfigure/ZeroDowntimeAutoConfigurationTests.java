@@ -19,6 +19,7 @@ import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.HealthProbe;
+import io.zerodowntime.reload.LongLivedDrain;
 import io.zerodowntime.reload.MemoryCheck;
 import io.zerodowntime.reload.ReloadListener;
 import io.zerodowntime.reload.ReloadRefusedException;
@@ -238,6 +239,33 @@ class ZeroDowntimeAutoConfigurationTests {
 	@Test
 	void unknownMemoryCheckFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.memory-check", "zerodowntime.memory-check=sometimes");
+	}
+
+	@Test
+	void longLivedExchangesEndAtTheDrainUnlessKept() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
+			HandoffConnectors connectors = context.getBean(HandoffConnectors.class);
+			assertThat(connectors.getWebsocketDrain()).isEqualTo(LongLivedDrain.END);
+			assertThat(connectors.getStreamingDrain()).isEqualTo(LongLivedDrain.END);
+		});
+		this.runner
+			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.websocket-drain=keep",
+					"zerodowntime.streaming-drain=keep")
+			.run((context) -> {
+				HandoffConnectors connectors = context.getBean(HandoffConnectors.class);
+				assertThat(connectors.getWebsocketDrain()).isEqualTo(LongLivedDrain.KEEP);
+				assertThat(connectors.getStreamingDrain()).isEqualTo(LongLivedDrain.KEEP);
+			});
+	}
+
+	@Test
+	void unknownWebsocketDrainFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.websocket-drain", "zerodowntime.websocket-drain=close");
+	}
+
+	@Test
+	void unknownStreamingDrainFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.streaming-drain", "zerodowntime.streaming-drain=later");
 	}
 
 	@Test

@@ -262,6 +262,22 @@ public class HandoffConnectors {
 	}
 
 	/**
+	 * Return what a drain does with WebSocket sessions.
+	 * @return the WebSocket drain
+	 */
+	public LongLivedDrain getWebsocketDrain() {
+		return this.websocketDrain;
+	}
+
+	/**
+	 * Return what a drain does with streaming responses.
+	 * @return the streaming drain
+	 */
+	public LongLivedDrain getStreamingDrain() {
+		return this.streamingDrain;
+	}
+
+	/**
 	 * Return the number of listeners that take part in reloads.
 	 * @return the number of listeners
 	 */
