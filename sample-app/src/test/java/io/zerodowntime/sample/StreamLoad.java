@@ -24,6 +24,8 @@ final class StreamLoad implements AutoCloseable {
 
 	private final String expectedProtocol;
 
+	private final String path;
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	private final List<AutoCloseable> clients = new ArrayList<>();
@@ -36,9 +38,10 @@ final class StreamLoad implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	private StreamLoad(String name, String expectedProtocol) {
+	private StreamLoad(String name, String expectedProtocol, String path) {
 		this.name = name;
 		this.expectedProtocol = expectedProtocol;
+		this.path = path;
 	}
 
 	/**
@@ -54,7 +57,16 @@ final class StreamLoad implements AutoCloseable {
 	 */
 	static StreamLoad start(String name, String expectedProtocol, int connections, int streams, Duration pause,
 			Supplier<Client> clientFactory, ThreadFactory threadFactory) {
-		StreamLoad load = new StreamLoad(name, expectedProtocol);
+		return start(name, expectedProtocol, "/", connections, streams, pause, clientFactory, threadFactory);
+	}
+
+	/**
+	 * Start the load on a path of the sample's (one whose answer names the pid that served
+	 * it).
+	 */
+	static StreamLoad start(String name, String expectedProtocol, String path, int connections, int streams,
+			Duration pause, Supplier<Client> clientFactory, ThreadFactory threadFactory) {
+		StreamLoad load = new StreamLoad(name, expectedProtocol, path);
 		for (int c = 0; c < connections; c++) {
 			Client client = clientFactory.get();
 			load.clients.add(client);
@@ -72,7 +84,7 @@ final class StreamLoad implements AutoCloseable {
 	private void run(Client client, Duration pause) {
 		while (this.running) {
 			try {
-				Answer answer = client.get("/");
+				Answer answer = client.get(this.path);
 				if (answer.status() != 200 || !this.expectedProtocol.equals(answer.protocol())) {
 					fail("status " + answer.status() + " over " + answer.protocol() + ": "
 							+ answer.body().substring(0, Math.min(200, answer.body().length())));
