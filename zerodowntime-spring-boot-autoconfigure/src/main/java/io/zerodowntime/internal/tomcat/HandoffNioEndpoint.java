@@ -283,6 +283,10 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		this.waitingProcessors.add(processor);
 	}
 
+	int getWaitingProcessorCount() {
+		return this.waitingProcessors.size();
+	}
+
 	/**
 	 * Note that a processor of this endpoint's protocol no longer waits.
 	 * @param processor the processor

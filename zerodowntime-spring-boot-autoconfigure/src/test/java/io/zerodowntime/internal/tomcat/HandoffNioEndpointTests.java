@@ -97,6 +97,10 @@ class HandoffNioEndpointTests {
 					Thread.sleep(20);
 				}
 				assertThat(idleClosed.get(1, TimeUnit.SECONDS)).as("the idle connection was closed").isTrue();
+				// the client sees the close a moment before the endpoint forgets the connection
+				while (endpoint.getOpenConnectionCount() > 1 && System.nanoTime() < deadline) {
+					Thread.sleep(5);
+				}
 				assertThat(endpoint.getOpenConnectionCount()).as("the busy connection is still open").isOne();
 				tomcat.release();
 				assertThat(busy.read().body()).isEqualTo("released");
@@ -128,6 +132,7 @@ class HandoffNioEndpointTests {
 				client.send("/stream");
 				RawHttp.Response started = client.readHead();
 				assertThat(started.headers()).containsEntry("transfer-encoding", "chunked");
+				awaitAsyncRequest(endpoint);
 				endpoint.stopAccepting();
 				endpoint.drainOpenConnections();
 				// the rest of the body: the first chunk, then the last (empty) chunk
@@ -146,6 +151,7 @@ class HandoffNioEndpointTests {
 			try (RawHttp client = new RawHttp(port, 1500)) {
 				client.send("/stream");
 				client.readHead();
+				awaitAsyncRequest(endpoint);
 				endpoint.stopAccepting();
 				for (int i = 0; i < 10; i++) {
 					endpoint.drainOpenConnections();
@@ -155,6 +161,18 @@ class HandoffNioEndpointTests {
 				assertThat(endpoint.getOpenConnectionCount()).isOne();
 			}
 		}
+	}
+
+	/**
+	 * Wait until Tomcat holds the async request as waiting: the response's first chunk
+	 * reaches the client before the container thread has handed the request back.
+	 */
+	private static void awaitAsyncRequest(HandoffNioEndpoint endpoint) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (endpoint.getWaitingProcessorCount() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(endpoint.getWaitingProcessorCount()).as("async requests waiting").isOne();
 	}
 
 	@Test
