@@ -7,10 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -31,15 +32,12 @@ final class EchoSocketLoad implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final AtomicLong echoes = new AtomicLong();
+	private final ClientTally tally = new ClientTally("echoes");
 
 	private final AtomicLong unanswered = new AtomicLong();
 
 	private final Map<Integer, AtomicLong> closeCodes = new ConcurrentHashMap<>();
 
-	private final Map<Long, AtomicLong> servedBy = new ConcurrentHashMap<>();
-
-	private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
 	private final ExecutorService executor;
 
@@ -76,7 +74,7 @@ final class EchoSocketLoad implements AutoCloseable {
 				socket = this.client.newWebSocketBuilder().buildAsync(this.uri, listener).get(30, TimeUnit.SECONDS);
 			}
 			catch (Exception ex) {
-				fail("connect: " + ex);
+				this.tally.fail("connect: " + ex);
 				sleep(pause);
 				continue;
 			}
@@ -92,10 +90,9 @@ final class EchoSocketLoad implements AutoCloseable {
 				Object outcome = listener.await(echo);
 				if (outcome instanceof String text) {
 					if (!text.endsWith(" echo=" + message)) {
-						fail("echo of " + message + " was " + text);
+						this.tally.fail("echo of " + message + " was " + text);
 					}
-					this.echoes.incrementAndGet();
-					this.servedBy.computeIfAbsent(servedBy(text), (pid) -> new AtomicLong()).incrementAndGet();
+					this.tally.answered(text);
 					sequence++;
 					sleep(pause);
 				}
@@ -103,7 +100,7 @@ final class EchoSocketLoad implements AutoCloseable {
 					this.unanswered.incrementAndGet();
 				}
 				else {
-					fail("no echo of " + message + ": " + outcome);
+					this.tally.fail("no echo of " + message + ": " + outcome);
 					socket.abort();
 					break;
 				}
@@ -114,15 +111,7 @@ final class EchoSocketLoad implements AutoCloseable {
 		}
 	}
 
-	private static long servedBy(String text) {
-		int start = text.indexOf("pid=") + 4;
-		int end = text.indexOf(' ', start);
-		return Long.parseLong(text.substring(start, end));
-	}
 
-	private void fail(String description) {
-		this.failures.add(System.currentTimeMillis() + " " + Thread.currentThread().getName() + " " + description);
-	}
 
 	private static void sleep(Duration pause) {
 		try {
@@ -134,18 +123,11 @@ final class EchoSocketLoad implements AutoCloseable {
 	}
 
 	void awaitEchoes(long count) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (this.echoes.get() < count && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		if (this.echoes.get() < count) {
-			throw new IllegalStateException("only " + this.echoes.get() + " of " + count + " echoes; failures: "
-					+ failures());
-		}
+		this.tally.awaitAnswers(count);
 	}
 
 	long echoes() {
-		return this.echoes.get();
+		return this.tally.answers();
 	}
 
 	/**
@@ -160,17 +142,17 @@ final class EchoSocketLoad implements AutoCloseable {
 	 * How many connections the server closed, by status code.
 	 */
 	Map<Integer, Long> closeCodes() {
-		Map<Integer, Long> codes = new java.util.TreeMap<>();
+		Map<Integer, Long> codes = new TreeMap<>();
 		this.closeCodes.forEach((code, count) -> codes.put(code, count.get()));
 		return codes;
 	}
 
-	java.util.Set<Long> servingPids() {
-		return java.util.Set.copyOf(this.servedBy.keySet());
+	Set<Long> servingPids() {
+		return this.tally.servingPids();
 	}
 
 	List<String> failures() {
-		return List.copyOf(this.failures);
+		return this.tally.failures();
 	}
 
 	@Override
@@ -231,7 +213,7 @@ final class EchoSocketLoad implements AutoCloseable {
 				EchoSocketLoad.this.closeCodes.computeIfAbsent(statusCode, (code) -> new AtomicLong())
 					.incrementAndGet();
 				if (statusCode != 1001) {
-					fail("closed with " + statusCode + " " + reason);
+					EchoSocketLoad.this.tally.fail("closed with " + statusCode + " " + reason);
 				}
 			}
 			this.closed.complete(statusCode);
@@ -242,7 +224,7 @@ final class EchoSocketLoad implements AutoCloseable {
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
 			if (EchoSocketLoad.this.running) {
-				fail("error: " + error);
+				EchoSocketLoad.this.tally.fail("error: " + error);
 			}
 			this.closed.complete(-1);
 		}

@@ -8,10 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -29,13 +26,10 @@ final class EventStreamLoad implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final AtomicLong ticks = new AtomicLong();
+	private final ClientTally tally = new ClientTally("ticks");
 
 	private final AtomicLong cleanEnds = new AtomicLong();
 
-	private final Map<Long, AtomicLong> servedBy = new ConcurrentHashMap<>();
-
-	private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
 	private final ExecutorService executor;
 
@@ -70,15 +64,14 @@ final class EventStreamLoad implements AutoCloseable {
 				HttpResponse<Stream<String>> response = this.client.send(request, HttpResponse.BodyHandlers.ofLines());
 				try (Stream<String> lines = response.body()) {
 					if (response.statusCode() != 200) {
-						fail("status " + response.statusCode());
+						this.tally.fail("status " + response.statusCode());
 						continue;
 					}
 					Iterator<String> events = lines.iterator();
 					while (events.hasNext() && this.running) {
 						String line = events.next();
 						if (line.startsWith("data:")) {
-							this.ticks.incrementAndGet();
-							this.servedBy.computeIfAbsent(servedBy(line), (pid) -> new AtomicLong()).incrementAndGet();
+							this.tally.answered(line);
 						}
 					}
 					if (this.running) {
@@ -88,35 +81,20 @@ final class EventStreamLoad implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				if (this.running) {
-					fail(ex.toString());
+					this.tally.fail(ex.toString());
 				}
 			}
 		}
 	}
 
-	private static long servedBy(String line) {
-		int start = line.indexOf("pid=") + 4;
-		int end = line.indexOf(' ', start);
-		return Long.parseLong(line.substring(start, end));
-	}
 
-	private void fail(String description) {
-		this.failures.add(System.currentTimeMillis() + " " + Thread.currentThread().getName() + " " + description);
-	}
 
 	void awaitTicks(long count) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (this.ticks.get() < count && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		if (this.ticks.get() < count) {
-			throw new IllegalStateException("only " + this.ticks.get() + " of " + count + " ticks; failures: "
-					+ failures());
-		}
+		this.tally.awaitAnswers(count);
 	}
 
 	long ticks() {
-		return this.ticks.get();
+		return this.tally.answers();
 	}
 
 	/**
@@ -127,11 +105,11 @@ final class EventStreamLoad implements AutoCloseable {
 	}
 
 	Set<Long> servingPids() {
-		return Set.copyOf(this.servedBy.keySet());
+		return this.tally.servingPids();
 	}
 
 	List<String> failures() {
-		return List.copyOf(this.failures);
+		return this.tally.failures();
 	}
 
 	@Override

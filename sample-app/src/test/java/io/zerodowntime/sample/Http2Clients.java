@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,10 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-
+import io.zerodowntime.harness.TrustAll;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -55,8 +50,7 @@ final class Http2Clients {
 			.fastFallback(false)
 			.callTimeout(REQUEST_TIMEOUT);
 		if (tls) {
-			X509TrustManager trustAll = trustAll();
-			builder.sslSocketFactory(sslContext(trustAll).getSocketFactory(), trustAll)
+			builder.sslSocketFactory(TrustAll.CONTEXT.getSocketFactory(), TrustAll.MANAGER)
 				.hostnameVerifier((host, session) -> true)
 				.protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1));
 		}
@@ -98,7 +92,7 @@ final class Http2Clients {
 			.executor(executor)
 			.connectTimeout(REQUEST_TIMEOUT);
 		if (tls) {
-			builder.sslContext(sslContext(trustAll()));
+			builder.sslContext(TrustAll.CONTEXT);
 		}
 		HttpClient client = builder.build();
 		String base = (tls ? "https" : "http") + "://127.0.0.1:" + port;
@@ -124,36 +118,6 @@ final class Http2Clients {
 
 	private static String http2(Protocol protocol) {
 		return (protocol == Protocol.HTTP_2 || protocol == Protocol.H2_PRIOR_KNOWLEDGE) ? HTTP_2 : protocol.toString();
-	}
-
-	private static SSLContext sslContext(X509TrustManager trustManager) {
-		try {
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(null, new TrustManager[] { trustManager }, new SecureRandom());
-			return context;
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static X509TrustManager trustAll() {
-		return new X509TrustManager() {
-
-			@Override
-			public void checkClientTrusted(X509Certificate[] chain, String authType) {
-			}
-
-			@Override
-			public void checkServerTrusted(X509Certificate[] chain, String authType) {
-			}
-
-			@Override
-			public X509Certificate[] getAcceptedIssuers() {
-				return new X509Certificate[0];
-			}
-
-		};
 	}
 
 }

@@ -3,12 +3,8 @@ package io.zerodowntime.sample;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -30,11 +26,7 @@ final class StreamLoad implements AutoCloseable {
 
 	private final List<AutoCloseable> clients = new ArrayList<>();
 
-	private final AtomicLong successes = new AtomicLong();
-
-	private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-
-	private final Map<Long, Long> firstServedAt = new ConcurrentHashMap<>();
+	private final ClientTally tally = new ClientTally("requests");
 
 	private volatile boolean running = true;
 
@@ -86,17 +78,16 @@ final class StreamLoad implements AutoCloseable {
 			try {
 				Answer answer = client.get(this.path);
 				if (answer.status() != 200 || !this.expectedProtocol.equals(answer.protocol())) {
-					fail("status " + answer.status() + " over " + answer.protocol() + ": "
+					this.tally.fail("status " + answer.status() + " over " + answer.protocol() + ": "
 							+ answer.body().substring(0, Math.min(200, answer.body().length())));
 				}
 				else {
-					this.successes.incrementAndGet();
-					this.firstServedAt.putIfAbsent(servedBy(answer.body()), System.currentTimeMillis());
+					this.tally.answered(answer.body());
 				}
 			}
 			catch (Exception ex) {
 				if (this.running) {
-					fail(ex.toString());
+					this.tally.fail(ex.toString());
 				}
 			}
 			try {
@@ -108,51 +99,31 @@ final class StreamLoad implements AutoCloseable {
 		}
 	}
 
-	private static long servedBy(String body) {
-		int start = body.indexOf("pid=");
-		int end = start + 4;
-		while (start >= 0 && end < body.length() && Character.isDigit(body.charAt(end))) {
-			end++;
-		}
-		return (start >= 0) ? Long.parseLong(body.substring(start + 4, end)) : -1;
-	}
-
-	private void fail(String description) {
-		this.failures.add(System.currentTimeMillis() + " " + Thread.currentThread().getName() + " " + description);
-	}
-
 	/**
 	 * Wait until this load has had at least {@code count} successful requests.
 	 * @throws IllegalStateException if it has not within a minute
 	 */
 	void awaitSuccesses(long count) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (this.successes.get() < count && System.nanoTime() < deadline) {
-			Thread.sleep(20);
-		}
-		if (this.successes.get() < count) {
-			throw new IllegalStateException(this.name + ": only " + this.successes.get() + " of " + count
-					+ " requests succeeded; failures: " + failures());
-		}
+		this.tally.awaitAnswers(count);
 	}
 
 	long successes() {
-		return this.successes.get();
+		return this.tally.answers();
 	}
 
 	List<String> failures() {
-		return List.copyOf(this.failures);
+		return this.tally.failures();
 	}
 
 	Set<Long> servingPids() {
-		return Set.copyOf(this.firstServedAt.keySet());
+		return this.tally.servingPids();
 	}
 
 	/**
 	 * When this load first got an answer from the process, in milliseconds since the epoch.
 	 */
 	long firstServedAt(long pid) {
-		return this.firstServedAt.getOrDefault(pid, -1L);
+		return this.tally.firstAnsweredAt(pid);
 	}
 
 	String name() {

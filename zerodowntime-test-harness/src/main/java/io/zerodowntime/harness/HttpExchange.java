@@ -8,16 +8,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A minimal HTTP/1.1 client on a plain socket that never retries: every failure surfaces
@@ -168,39 +163,20 @@ public final class HttpExchange {
 	}
 
 	/**
-	 * A TLS client context that trusts any certificate: the tests' servers use a
-	 * self-signed one made for the test.
+	 * The pid named in one of the sample's answers ({@code pid=<n>}: a body, a WebSocket
+	 * echo, an event's data).
+	 * @return the pid, or -1 if the text names none
 	 */
-	private static final class TrustAll {
-
-		static final SSLContext CONTEXT = create();
-
-		private static SSLContext create() {
-			try {
-				SSLContext context = SSLContext.getInstance("TLS");
-				context.init(null, new TrustManager[] { new X509TrustManager() {
-
-					@Override
-					public void checkClientTrusted(X509Certificate[] chain, String authType) {
-					}
-
-					@Override
-					public void checkServerTrusted(X509Certificate[] chain, String authType) {
-					}
-
-					@Override
-					public X509Certificate[] getAcceptedIssuers() {
-						return new X509Certificate[0];
-					}
-
-				} }, null);
-				return context;
-			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException(ex);
-			}
+	public static long servedBy(String text) {
+		int start = text.indexOf("pid=");
+		if (start < 0) {
+			return -1;
 		}
-
+		int end = start + 4;
+		while (end < text.length() && Character.isDigit(text.charAt(end))) {
+			end++;
+		}
+		return Long.parseLong(text.substring(start + 4, end));
 	}
 
 	public record Response(int status, String body, boolean connectionClose) {
@@ -209,15 +185,7 @@ public final class HttpExchange {
 		 * The pid that served the request, from the sample's {@code pid=<n>} answer.
 		 */
 		public long servedBy() {
-			int start = this.body.indexOf("pid=");
-			if (start < 0) {
-				return -1;
-			}
-			int end = start + 4;
-			while (end < this.body.length() && Character.isDigit(this.body.charAt(end))) {
-				end++;
-			}
-			return Long.parseLong(this.body.substring(start + 4, end));
+			return HttpExchange.servedBy(this.body);
 		}
 
 	}
