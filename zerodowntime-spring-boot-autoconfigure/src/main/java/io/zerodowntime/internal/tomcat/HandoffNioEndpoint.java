@@ -226,6 +226,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 */
 	public void stopAccepting() {
 		Acceptor<SocketChannel> stopped;
+		boolean listenerClosed;
 		synchronized (this.listenerMonitor) {
 			stopped = this.acceptor;
 			if (this.acceptState != AcceptState.ACCEPTING || stopped == null) {
@@ -239,16 +240,20 @@ public class HandoffNioEndpoint extends NioEndpoint {
 				this.openConnections.drain(false);
 				return;
 			}
-			if (this.sharing.closesListenerOnStop()) {
+			listenerClosed = this.sharing.closesListenerOnStop();
+			if (listenerClosed) {
 				// closing our own socket wakes the blocked accept(); a throwaway connection
 				// could land in the other generation and leave this acceptor blocked
 				closeListener();
-				this.openConnections.drain(false);
-				return;
 			}
 		}
 		// outside the lock: the acceptor may need to pass the gate to end
-		unlockSharedListener(stopped);
+		if (listenerClosed) {
+			awaitAcceptorEnd(stopped, UNLOCK_TIMEOUT_NANOS);
+		}
+		else {
+			unlockSharedListener(stopped);
+		}
 		this.openConnections.drain(false);
 	}
 
@@ -366,7 +371,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			catch (IOException ex) {
 				getLog().debug("Unlock connection failed", ex);
 			}
-			waitForAcceptor(stopped, 10);
+			awaitAcceptorEnd(stopped, 10_000_000L);
 		}
 	}
 
@@ -382,8 +387,14 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		return new InetSocketAddress(address, local.getPort());
 	}
 
-	private static void waitForAcceptor(Acceptor<SocketChannel> acceptor, long millis) {
-		long deadline = System.nanoTime() + millis * 1_000_000;
+	/**
+	 * Wait until the stopped acceptor has ended. A connection that accept() returned in the
+	 * race with the stop is served (see {@link #destroySocket(SocketChannel)}), and counted
+	 * among the open connections only once the acceptor has handed it over: a drain that
+	 * began earlier could see none open and exit under it.
+	 */
+	private static void awaitAcceptorEnd(Acceptor<SocketChannel> acceptor, long nanos) {
+		long deadline = System.nanoTime() + nanos;
 		try {
 			while (acceptor.getState() == AcceptorState.RUNNING && System.nanoTime() < deadline) {
 				Thread.sleep(1);

@@ -243,6 +243,32 @@ class HandoffNioEndpointTests {
 		}
 	}
 
+	/**
+	 * A reuseport stop closes the listener, which wakes an acceptor blocked in accept(), but
+	 * an acceptor that has just taken a connection registers it only afterwards. The stop
+	 * must return only once the acceptor has ended, or a drain that starts at once could
+	 * count no open connection and exit under that one. Here the acceptor is held between
+	 * two accepts, waiting for a connection slot.
+	 */
+	@Test
+	void aReusePortStopReturnsOnceTheAcceptorHasEnded() throws Exception {
+		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
+			Connector connector = tomcat.addConnector(EmbeddedTomcat.freePort());
+			connector.setProperty("maxConnections", "1");
+			HandoffNioEndpoint endpoint = endpoint(connector);
+			endpoint.setHandoffMode(HandoffMode.REUSEPORT);
+			tomcat.start();
+			RawHttp slotHolder = new RawHttp(endpoint.getLocalPort(), 5000);
+			assertThat(slotHolder.get("/").body()).isEqualTo("ok");
+			CompletableFuture<Void> stop = CompletableFuture.runAsync(endpoint::stopAccepting);
+			Thread.sleep(500);
+			assertThat(stop).as("stop while the acceptor has not ended").isNotDone();
+			slotHolder.close();
+			stop.get(2, TimeUnit.SECONDS);
+			assertThat(endpoint.getAcceptState()).isEqualTo(AcceptState.STOPPED);
+		}
+	}
+
 	@Test
 	void requestsInProgressAreCountedWhateverTheExecutor() throws Exception {
 		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
