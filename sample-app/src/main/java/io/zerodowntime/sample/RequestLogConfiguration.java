@@ -40,7 +40,8 @@ class RequestLogConfiguration {
 		@Override
 		protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 				throws ServletException, IOException {
-			logger.info("request line " + this.lines.incrementAndGet() + " " + request.getRequestURI());
+			logger.info("request line " + this.lines.incrementAndGet() + " " + request.getRequestURI() + " on port "
+					+ request.getLocalPort());
 			chain.doFilter(request, response);
 		}
 

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A reload that cannot work leaves the serving generation untouched and says why: a
  * corrupt jar renamed into place is refused before any child starts; a child that reports
- * {@code DOWN} or crashes during startup is stopped. Under load, nobody notices; a good jar
+ * {@code DOWN}, crashes during startup, or cannot complete a required warm-up is stopped. Under load, nobody notices; a good jar
  * renamed back reloads normally. Load comes from 20 clients opening a new connection per
  * request and 20 keep-alive clients.
  */
@@ -74,9 +74,15 @@ class ReloadRollbackIT {
 				Files.writeString(extraConfig, "zerodowntime.drain-timeout=-1s\n");
 				String crashReason = awaitFailedReload(service, pid);
 				assertThat(crashReason).contains("exited with code 1 before it was ready");
+
+				// each warm-up request takes longer than the whole warm-up may
+				Files.writeString(extraConfig, "zerodowntime.warm-up.required=true\n"
+						+ "zerodowntime.warm-up.paths=/slow?ms=5000\nzerodowntime.warm-up.timeout=2s\n");
+				String coldReason = awaitFailedReload(service, pid);
+				assertThat(coldReason).contains("warm-up incomplete").contains("/slow?ms=5000");
 				Files.delete(extraConfig);
 				assertThat(reloads(service, "failed")).as("failed reloads counted by the serving generation")
-					.isEqualTo(2);
+					.isEqualTo(3);
 				assertThat(reloads(service, "rejected")).as("refused reload (corrupt jar)").isEqualTo(1);
 				assertThat(reloads(service, "success")).isZero();
 
@@ -90,7 +96,7 @@ class ReloadRollbackIT {
 				load.awaitSuccesses(load.successes() + 200);
 				assertThat(reloads(service, "success")).as("the new generation counts the reload that made it")
 					.isEqualTo(1);
-				assertThat(reloads(service, "failed")).as("counts carried to the new generation").isEqualTo(2);
+				assertThat(reloads(service, "failed")).as("counts carried to the new generation").isEqualTo(3);
 				assertThat(reloads(service, "rejected")).as("the trigger refused while the child started, carried")
 					.isEqualTo(2);
 				assertThat(service.get("/actuator/reload").body()).as("the new generation shows the reload that made it")

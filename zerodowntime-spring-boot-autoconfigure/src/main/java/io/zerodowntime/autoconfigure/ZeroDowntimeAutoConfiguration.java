@@ -20,6 +20,7 @@ import io.zerodowntime.internal.systemd.NotifySocket;
 import io.zerodowntime.internal.systemd.SystemdNotifier;
 import io.zerodowntime.internal.tomcat.HandoffConnectors;
 import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
+import io.zerodowntime.internal.warmup.WarmUp;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.HealthProbe;
@@ -155,10 +156,14 @@ public final class ZeroDowntimeAutoConfiguration {
 	GenerationStartup zeroDowntimeGenerationStartup(ReloadCoordinator reloader, HandoffConnectors connectors,
 			ObjectProvider<HealthProbe> healthProbe, ApplicationAvailability availability,
 			ObjectProvider<PidFile> pidFile, ConnectionDrainHandover.ProcessExit exit,
-			ObjectProvider<BackgroundWorkGate> backgroundWork, ZeroDowntimeProperties properties) {
+			ObjectProvider<BackgroundWorkGate> backgroundWork, ZeroDowntimeProperties properties,
+			ConfigurableApplicationContext context) {
 		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
+		ZeroDowntimeProperties.WarmUp warmUp = properties.getWarmUp();
+		WarmUp warmUpBeforeReady = warmUp.isEnabled() ? new WarmUp(context, warmUp.getPaths(), warmUp.getRequests(),
+				warmUp.getTimeout(), warmUp.isRequired()) : null;
 		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit,
-				backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout());
+				backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout(), warmUpBeforeReady);
 	}
 
 	@Bean

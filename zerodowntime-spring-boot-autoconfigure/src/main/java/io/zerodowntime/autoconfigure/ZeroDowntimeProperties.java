@@ -1,5 +1,6 @@
 package io.zerodowntime.autoconfigure;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,8 @@ public class ZeroDowntimeProperties implements InitializingBean {
 
 	private final BackgroundWork backgroundWork = new BackgroundWork();
 
+	private final WarmUp warmUp = new WarmUp();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -192,6 +195,10 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		return this.backgroundWork;
 	}
 
+	public WarmUp getWarmUp() {
+		return this.warmUp;
+	}
+
 	/**
 	 * Return the signal's name without {@code SIG}, or {@code null} when signal handling
 	 * is off.
@@ -207,6 +214,7 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
 		requirePositive("zerodowntime.background-work.stop-timeout", this.backgroundWork.getStopTimeout());
 		this.backgroundWork.resolveBeanTypes();
+		this.warmUp.validate(this.startupTimeout);
 		validateSignal();
 		validatePidFile();
 	}
@@ -335,6 +343,116 @@ public class ZeroDowntimeProperties implements InitializingBean {
 				}
 			}
 			this.resolvedBeanTypes = List.copyOf(resolved);
+		}
+
+	}
+
+	/**
+	 * Requests a new generation sends itself, once healthy and before it reports ready,
+	 * through its real servlet pipeline on a private loopback listener that speaks what
+	 * the main one speaks (TLS, HTTP/2); the shared listener stays gated meanwhile.
+	 */
+	public static class WarmUp {
+
+		/**
+		 * Whether a new generation warms up before it takes over.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Paths (with a query if needed) asked for with GET, in turn. Safe, idempotent
+		 * requests only: they run the application's code. When empty, a path no
+		 * application serves, which warms the connections, filters, dispatcher and error
+		 * page only.
+		 */
+		private List<String> paths = new ArrayList<>();
+
+		/**
+		 * How many warm-up requests to send in all, four at a time, each connection
+		 * used for five.
+		 */
+		private int requests = 40;
+
+		/**
+		 * Longest time the warm-up may take; requests not sent by then are not. Counts
+		 * in the startup timeout, and must be shorter than it.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether a warm-up that is not complete (a request failed with an I/O error, a
+		 * timeout or a 5xx answer, or was not sent in time) keeps the new generation
+		 * from taking over, which rolls the reload back.
+		 */
+		private boolean required;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			this.paths = paths;
+		}
+
+		public int getRequests() {
+			return this.requests;
+		}
+
+		public void setRequests(int requests) {
+			this.requests = requests;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public boolean isRequired() {
+			return this.required;
+		}
+
+		public void setRequired(boolean required) {
+			this.required = required;
+		}
+
+		void validate(Duration startupTimeout) {
+			if (this.requests < 1) {
+				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.requests", this.requests,
+						"must be at least 1; set zerodowntime.warm-up.enabled=false to turn the warm-up off");
+			}
+			if (this.timeout == null || this.timeout.isNegative() || this.timeout.isZero()) {
+				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.timeout", this.timeout,
+						"must be a positive duration");
+			}
+			if (this.timeout.compareTo(startupTimeout) >= 0) {
+				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.timeout", this.timeout,
+						"must be shorter than zerodowntime.startup-timeout (" + startupTimeout
+								+ "), which it counts in");
+			}
+			for (String path : this.paths) {
+				if (!path.startsWith("/") || path.startsWith("//")) {
+					throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.paths", path,
+							"each must be a path on this service, starting with a single '/'");
+				}
+				try {
+					URI.create("http://127.0.0.1" + path);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.paths", path,
+							"not a valid path and query (" + ex.getMessage() + "); encode it as in a URL");
+				}
+			}
 		}
 
 	}

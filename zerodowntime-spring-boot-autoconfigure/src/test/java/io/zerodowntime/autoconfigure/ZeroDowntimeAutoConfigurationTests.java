@@ -15,6 +15,7 @@ import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.internal.reload.InheritingChildLauncher;
 import io.zerodowntime.internal.signal.SignalReloadTrigger;
 import io.zerodowntime.internal.tomcat.HandoffConnectors;
+import io.zerodowntime.internal.warmup.WarmUp;
 import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
@@ -266,6 +267,42 @@ class ZeroDowntimeAutoConfigurationTests {
 	@Test
 	void unknownStreamingDrainFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.streaming-drain", "zerodowntime.streaming-drain=later");
+	}
+
+	@Test
+	void aNewGenerationWarmsUpUnlessTurnedOff() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
+			assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp")
+				.isInstanceOf(WarmUp.class)
+				.extracting("paths", "requests", "timeout", "required")
+				.containsExactly(List.of(WarmUp.DEFAULT_PATH), 40, Duration.ofSeconds(10), false);
+		});
+		this.runner
+			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.paths=/items,/items?page=2",
+					"zerodowntime.warm-up.requests=100", "zerodowntime.warm-up.timeout=20s",
+					"zerodowntime.warm-up.required=true")
+			.run((context) -> assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp")
+				.extracting("paths", "requests", "timeout", "required")
+				.containsExactly(List.of("/items", "/items?page=2"), 100, Duration.ofSeconds(20), true));
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.enabled=false")
+			.run((context) -> assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp").isNull());
+	}
+
+	@Test
+	void warmUpTimeoutNotShorterThanTheStartupTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.warm-up.timeout", "zerodowntime.startup-timeout=30s",
+				"zerodowntime.warm-up.timeout=30s");
+	}
+
+	@Test
+	void warmUpPathThatIsNotAPathFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.warm-up.paths", "zerodowntime.warm-up.paths=https://example.com/");
+		assertStartupFailsNaming("zerodowntime.warm-up.paths", "zerodowntime.warm-up.paths=/a path");
+	}
+
+	@Test
+	void noWarmUpRequestsFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.warm-up.requests", "zerodowntime.warm-up.requests=0");
 	}
 
 	@Test

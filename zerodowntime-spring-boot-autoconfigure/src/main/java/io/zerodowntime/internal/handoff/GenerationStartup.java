@@ -12,6 +12,7 @@ import io.zerodowntime.internal.reload.ParentHandshake;
 import io.zerodowntime.internal.reload.PidFile;
 import io.zerodowntime.internal.reload.ReloadCoordinator;
 import io.zerodowntime.internal.tomcat.HandoffConnectors;
+import io.zerodowntime.internal.warmup.WarmUp;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.HealthProbe;
@@ -26,8 +27,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Makes a started generation the serving one. Generation 0 serves as soon as the
- * application is ready. A child first waits until it is healthy, reports to its parent,
- * and opens its listeners only once the parent has acknowledged; if the parent refuses, or
+ * application is ready. A child first waits until it is healthy, warms up (see
+ * {@link WarmUp}), reports to its parent, and opens its listeners only once the parent has
+ * acknowledged; if the parent refuses, or
  * health is {@code DOWN}, the child exits without having served anyone. A child starts its
  * background work once its parent has stopped its own.
  *
@@ -55,9 +57,11 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 
 	private final Duration backgroundStopTimeout;
 
+	private final @Nullable WarmUp warmUp;
+
 	public GenerationStartup(ReloadCoordinator reloader, HandoffConnectors connectors, HealthProbe healthProbe,
 			@Nullable PidFile pidFile, ConnectionDrainHandover.ProcessExit exit, BackgroundWork backgroundWork,
-			Duration backgroundStopTimeout) {
+			Duration backgroundStopTimeout, @Nullable WarmUp warmUp) {
 		this.reloader = reloader;
 		this.connectors = connectors;
 		this.healthProbe = healthProbe;
@@ -65,6 +69,7 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 		this.exit = exit;
 		this.backgroundWork = backgroundWork;
 		this.backgroundStopTimeout = backgroundStopTimeout;
+		this.warmUp = warmUp;
 	}
 
 	@Override
@@ -97,6 +102,13 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 				logger.error("Not taking over from parent pid " + generation.parentPid() + ": health is "
 						+ health.status() + " (" + health.details() + ")");
 				handshake.reportUnhealthy(health.status() + " " + health.details());
+				stop(context, 1);
+				return;
+			}
+			String notWarm = (this.warmUp != null) ? this.warmUp.run() : null;
+			if (notWarm != null) {
+				logger.error("Not taking over from parent pid " + generation.parentPid() + ": " + notWarm);
+				handshake.reportUnhealthy(notWarm);
 				stop(context, 1);
 				return;
 			}

@@ -1,0 +1,88 @@
+package io.zerodowntime.sample;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.zerodowntime.harness.HandoffUnderTest;
+import io.zerodowntime.harness.HttpExchange;
+import io.zerodowntime.harness.SampleProcesses;
+import io.zerodowntime.harness.ServiceUnderTest;
+import io.zerodowntime.harness.TestNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A new generation warms up before it reports ready: the requests it sends itself reach
+ * its own application code over TLS and HTTP/2, as the main listener speaks, on a loopback
+ * port other than the shared one, and all of them before it takes over. The old generation
+ * sees none of them. (A required warm-up that cannot complete rolls the reload back: see
+ * {@link ReloadRollbackIT}.)
+ */
+class WarmUpIT {
+
+	private static final int WARM_UP_REQUESTS = 12;
+
+	private static final Pattern REQUEST_LINE = Pattern
+		.compile(" INFO (\\d+) --- .*: request line \\d+ (\\S+) on port (\\d+)");
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void aNewGenerationWarmsUpOnAPrivateListenerBeforeItTakesOver() throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		List<String> arguments = new ArrayList<>(List.of(handoff.argument(), "--server.http2.enabled=true",
+				"--sample.log-requests=true", "--zerodowntime.warm-up.paths=/,/slow?ms=1",
+				"--zerodowntime.warm-up.requests=" + WARM_UP_REQUESTS));
+		arguments.addAll(SelfSignedKeyStore.serverArguments(SelfSignedKeyStore.create(this.temp)));
+		HttpExchange.tls(port);
+		try (TestNetwork network = handoff.network();
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			long oldPid = service.start(arguments.toArray(String[]::new));
+			long newPid = service.reloadBySignal(oldPid).newPid();
+			assertThat(service.get("/").servedBy()).isEqualTo(newPid);
+
+			String log = processes.logText();
+			String newGeneration = log.lines().filter((line) -> line.contains(" " + newPid + " --- ")).reduce("",
+					(all, line) -> all + line + "\n");
+			String tookOver = newGeneration.lines()
+				.filter((line) -> line.contains("Took over from parent pid " + oldPid))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no takeover logged:\n" + log));
+			String beforeTakeover = newGeneration.substring(0, newGeneration.indexOf(tookOver));
+			assertThat(beforeTakeover).as("the warm-up, before the takeover")
+				.containsPattern("Warmed up before taking over: " + WARM_UP_REQUESTS
+						+ " request\\(s\\) to \\[/, /slow\\?ms=1\\] over \\d+ connection\\(s\\) \\(TLS, HTTP/2\\)");
+			List<Integer> warmUpPorts = new ArrayList<>();
+			List<String> warmUpPaths = new ArrayList<>();
+			Matcher request = REQUEST_LINE.matcher(beforeTakeover);
+			while (request.find()) {
+				warmUpPorts.add(Integer.parseInt(request.group(3)));
+				warmUpPaths.add(request.group(2));
+			}
+			assertThat(warmUpPaths).as("requests the new generation served before it took over")
+				.hasSize(WARM_UP_REQUESTS)
+				.containsOnly("/", "/slow");
+			assertThat(warmUpPorts).as("all on one private port").doesNotContain(port).containsOnly(warmUpPorts.get(0));
+			Matcher oldGenerationRequest = REQUEST_LINE.matcher(log);
+			while (oldGenerationRequest.find()) {
+				if (oldGenerationRequest.group(1).equals(Long.toString(oldPid))) {
+					assertThat(Integer.parseInt(oldGenerationRequest.group(3))).as("a request the old generation served")
+						.isEqualTo(port);
+				}
+			}
+			assertThat(processes.generationPids()).containsExactly(newPid);
+		}
+		finally {
+			HttpExchange.plainHttp(port);
+		}
+	}
+
+}
