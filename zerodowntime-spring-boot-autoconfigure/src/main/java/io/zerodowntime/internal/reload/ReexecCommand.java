@@ -39,10 +39,13 @@ public final class ReexecCommand {
 
 	private final @Nullable Path jar;
 
-	private ReexecCommand(List<String> command, Path workingDirectory, @Nullable Path jar) {
+	private final List<String> jvmOptions;
+
+	private ReexecCommand(List<String> command, Path workingDirectory, @Nullable Path jar, List<String> jvmOptions) {
 		this.command = List.copyOf(command);
 		this.workingDirectory = workingDirectory;
 		this.jar = jar;
+		this.jvmOptions = List.copyOf(jvmOptions);
 	}
 
 	/**
@@ -73,6 +76,7 @@ public final class ReexecCommand {
 		List<String> command = new ArrayList<>();
 		command.add(java.toString());
 		Path jar = null;
+		List<String> jvmOptions = new ArrayList<>();
 		boolean launchFound = false;
 		for (int i = 1; i < arguments.size(); i++) {
 			String argument = arguments.get(i);
@@ -106,11 +110,14 @@ public final class ReexecCommand {
 				checkMainClassIsApplication(argument, mainClassName);
 				launchFound = true;
 			}
+			else {
+				jvmOptions.add(argument);
+			}
 		}
 		if (!launchFound) {
 			throw new ReloadRefusedException("no -jar file or main class found on the command line");
 		}
-		return new ReexecCommand(command, workingDirectory, jar);
+		return new ReexecCommand(command, workingDirectory, jar, jvmOptions);
 	}
 
 	private static void checkJarStartsApplication(Path jar, @Nullable String mainClassName) {
@@ -164,13 +171,15 @@ public final class ReexecCommand {
 
 	/**
 	 * Check, just before a spawn, that the command can still start: the jar it names is
-	 * (still, or again) a readable jar that starts the same application.
+	 * (still, or again) a readable jar that starts the same application, with the class
+	 * data archives it names (see {@link ClassArchives}).
 	 * @param mainClassName the application's main class name, or {@code null}
 	 * @throws ReloadRefusedException if the command cannot start
 	 */
 	void preflight(@Nullable String mainClassName) {
 		if (this.jar != null) {
 			checkJarStartsApplication(this.jar, mainClassName);
+			ClassArchives.of(this.jvmOptions, this.workingDirectory, this.jar, Runtime.version()).check();
 		}
 	}
 

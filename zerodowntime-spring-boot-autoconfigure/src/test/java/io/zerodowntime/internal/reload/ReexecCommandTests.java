@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -96,6 +97,22 @@ class ReexecCommandTests {
 		assertThatExceptionOfType(ReloadRefusedException.class)
 			.isThrownBy(() -> command.preflight("com.example.App"))
 			.withMessageContaining("cannot be opened");
+	}
+
+	@Test
+	void preflightRefusesANewJarThatARequiredClassDataArchiveWasNotMadeFor() throws IOException {
+		writeBootJar("app.jar", "com.example.App");
+		Path archive = Files.writeString(this.temp.resolve("app.jsa"), "archive");
+		ReexecCommand command = ReexecCommand.of(JAVA,
+				List.of("java", "-Xshare:on", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"), this.temp,
+				"com.example.App");
+		command.preflight("com.example.App");
+		// a new jar dropped in place after the archive was made
+		Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+		writeBootJar("app.jar", "com.example.App");
+		assertThatExceptionOfType(ReloadRefusedException.class)
+			.isThrownBy(() -> command.preflight("com.example.App"))
+			.withMessageContaining("app.jsa was made before");
 	}
 
 	private void writeBootJar(String name, String startClass) throws IOException {
