@@ -30,6 +30,8 @@ final class BenchmarkReport {
 
 	private final List<OverheadRun.Result> overheads = new ArrayList<>();
 
+	private final List<TakeoverRun.Result> takeovers = new ArrayList<>();
+
 	private final List<StabilityRun.Result> stabilities = new ArrayList<>();
 
 	private final List<SupervisorRun.Result> supervisors = new ArrayList<>();
@@ -52,6 +54,10 @@ final class BenchmarkReport {
 
 	void add(OverheadRun.Result overhead) {
 		this.overheads.add(overhead);
+	}
+
+	void add(TakeoverRun.Result takeover) {
+		this.takeovers.add(takeover);
 	}
 
 	void add(StabilityRun.Result stability) {
@@ -139,6 +145,9 @@ final class BenchmarkReport {
 					format(median(overhead.enabled(), LatencyLoad.Result::p99Millis)) + " / "
 							+ format(median(overhead.disabled(), LatencyLoad.Result::p99Millis))));
 		}
+		for (TakeoverRun.Result takeover : this.takeovers) {
+			takeoverSection(md, takeover);
+		}
 		for (StabilityRun.Result stability : this.stabilities) {
 			md.append("\n## Stability over ").append(stability.generations().size()).append(" chained reloads (")
 				.append(stability.java())
@@ -189,6 +198,31 @@ final class BenchmarkReport {
 		return md.toString();
 	}
 
+	private static void takeoverSection(StringBuilder md, TakeoverRun.Result takeover) {
+		md.append("\n## Around a takeover (").append(takeover.java()).append(", ").append(takeover.clients())
+			.append(" keep-alive clients, one reload, warm-up off then on)\n\n");
+		md.append("Requests completed in each window; after the takeover, seconds from the first answer of the new "
+				+ "pid. Percentages are of the old generation's steady state in the same run.\n\n");
+		md.append("| warm-up | window | s | req/s | of steady | p50 ms | p99 ms | max ms |\n");
+		md.append("|---|---|---|---|---|---|---|---|\n");
+		for (TakeoverRun.Timeline timeline : takeover.timelines()) {
+			String warmUp = timeline.warmUp() ? "on" : "off";
+			double steady = timeline.steady().requestsPerSecond();
+			List<TakeoverRun.Window> windows = new ArrayList<>();
+			windows.add(timeline.steady());
+			windows.add(timeline.whileStarting());
+			windows.addAll(timeline.summary());
+			for (TakeoverRun.Window window : windows) {
+				md.append(row(warmUp, window.label(), format(window.seconds()), format(window.requestsPerSecond()),
+						String.format(Locale.ROOT, "%.0f %%", 100 * window.requestsPerSecond() / steady),
+						format(window.p50Millis()), format(window.p99Millis()), format(window.maxMillis())));
+			}
+			if (timeline.failures() > 0) {
+				md.append(row(warmUp, "**failed requests**", "", timeline.failures(), "", "", "", ""));
+			}
+		}
+	}
+
 	private Map<String, Object> tree() {
 		Map<String, Object> tree = new LinkedHashMap<>();
 		tree.put("plan", this.plan.name());
@@ -226,6 +260,7 @@ final class BenchmarkReport {
 			return entry;
 		}).toList());
 		tree.put("overhead", this.overheads);
+		tree.put("takeover", this.takeovers);
 		tree.put("stability", this.stabilities.stream().map((stability) -> {
 			Map<String, Object> entry = new LinkedHashMap<>();
 			entry.put("java", stability.java());

@@ -59,7 +59,7 @@ final class OverheadRun {
 		}
 	}
 
-	private static void awaitServing(int port, Process process) throws InterruptedException {
+	static void awaitServing(int port, Process process) throws InterruptedException {
 		long deadline = System.nanoTime() + SampleProcesses.STARTUP.toNanos();
 		while (System.nanoTime() < deadline && process.isAlive()) {
 			try {

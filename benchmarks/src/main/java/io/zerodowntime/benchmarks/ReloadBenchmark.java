@@ -12,7 +12,8 @@ import io.zerodowntime.harness.SampleProcesses;
 /**
  * Reloads of the packaged sample in numbers: failed requests per reload in each handoff
  * variant and client mode against a plain stop and start, the steps of a reload, the
- * starter's steady-state cost, and the footprint of a long chain of generations. Writes
+ * starter's steady-state cost, throughput and latency around a takeover (warm-up off and
+ * on), and the footprint of a long chain of generations. Writes
  * {@code report.md} and {@code report.json} under {@code benchmark.output}. Everything
  * runs on loopback, bounded in time, and stops by itself.
  */
@@ -41,6 +42,11 @@ public final class ReloadBenchmark {
 
 	private static void run(BenchmarkPlan plan, Path work, BenchmarkReport report) throws Exception {
 		String java = javaVersion();
+		if (plan.takeoverOnly()) {
+			System.out.println("Around a takeover, " + plan.clients() + " clients (" + java + ")");
+			report.add(new TakeoverRun(plan.clients(), plan.beforeTakeover(), plan.afterTakeover()).run(work, java));
+			return;
+		}
 		System.out.println("[1/4] failed requests per reload, " + plan.clients() + " clients (" + java + ")");
 		for (BenchmarkHandoff handoff : plan.handoffs()) {
 			for (Mode mode : plan.clientModes()) {
@@ -51,9 +57,10 @@ public final class ReloadBenchmark {
 		for (Mode mode : plan.clientModes()) {
 			report.add(new StopStartCell(mode, plan.clients(), plan.restarts()).run(work, java));
 		}
-		System.out.println("[2/4] steady-state overhead");
+		System.out.println("[2/4] steady-state overhead, and what clients see around a takeover");
 		report.add(new OverheadRun(plan.clients(), plan.overheadRuns(), plan.overheadWarmUp(), plan.overheadDuration())
 			.run(work, java));
+		report.add(new TakeoverRun(plan.clients(), plan.beforeTakeover(), plan.afterTakeover()).run(work, java));
 		System.out.println("[3/4] stability over " + plan.stabilityGenerations() + " generations");
 		report.add(new StabilityRun(plan.stabilityGenerations()).run(work, java));
 		System.out.println("     supervisor and ReloadCommand over " + plan.reloadsPerCell() + " reloads");
