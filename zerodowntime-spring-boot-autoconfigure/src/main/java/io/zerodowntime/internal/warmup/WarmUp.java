@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -71,6 +72,11 @@ public class WarmUp {
 			.getIfUnique();
 		if (server == null || factory == null) {
 			return skipped("the application's web server is not a Tomcat made by one TomcatServletWebServerFactory");
+		}
+		Ssl ssl = factory.getSsl();
+		if (ssl != null && ssl.isEnabled() && ssl.getClientAuth() == Ssl.ClientAuth.NEED) {
+			return skipped("the main listener requires a client certificate (server.ssl.client-auth=need), which "
+					+ "the warm-up has none of");
 		}
 		try (WarmUpListener listener = WarmUpListener.open(server.getTomcat().getService(), factory)) {
 			WarmUpRequests.Result result = WarmUpRequests.send(listener, this.paths, this.requests, this.timeout);

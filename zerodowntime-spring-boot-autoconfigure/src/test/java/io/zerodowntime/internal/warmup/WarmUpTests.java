@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -75,6 +76,18 @@ class WarmUpTests {
 		assertThat(new WarmUp(this.context, List.of(), 5, Duration.ofSeconds(20), true).run()).isNull();
 		assertThat(this.context.getBean(RecordingServlet.class).seen).extracting(Seen::path)
 			.containsOnly(WarmUp.DEFAULT_PATH);
+	}
+
+	@Test
+	void aListenerThatRequiresClientCertificatesIsNotWarmedUp() {
+		Ssl ssl = new Ssl();
+		ssl.setClientAuth(Ssl.ClientAuth.NEED);
+		// read when the warm-up runs: as if the main listener had been made with it
+		this.context.getBean(TomcatServletWebServerFactory.class).setSsl(ssl);
+		assertThat(new WarmUp(this.context, List.of("/ok"), 4, Duration.ofSeconds(20), true).run())
+			.startsWith("warm-up skipped")
+			.contains("server.ssl.client-auth=need");
+		assertThat(this.context.getBean(RecordingServlet.class).seen).isEmpty();
 	}
 
 	private static void connect(int port) throws IOException {
