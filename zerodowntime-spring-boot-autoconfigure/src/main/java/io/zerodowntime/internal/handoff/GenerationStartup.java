@@ -29,9 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Makes a started generation the serving one. Generation 0 serves as soon as the
  * application is ready. A child first waits until it is healthy, warms up (see
  * {@link WarmUp}), reports to its parent, and opens its listeners only once the parent has
- * acknowledged; if the parent refuses, or
- * health is {@code DOWN}, the child exits without having served anyone. A child starts its
- * background work once its parent has stopped its own.
+ * acknowledged; if the parent refuses, health is {@code DOWN} or a required warm-up is
+ * incomplete, the child exits without having served anyone. A child starts its background
+ * work once its parent has stopped its own.
  *
  * @author zerodowntime
  */
