@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A new generation warms up before it reports ready: the requests it sends itself reach
- * its own application code over TLS and HTTP/2, as the main listener speaks, on a loopback
- * port other than the shared one, and all of them before it takes over. The old generation
- * sees none of them. (A required warm-up that cannot complete rolls the reload back: see
+ * A new generation warms up before it reports ready: the requests it sends itself (a
+ * listed path, and a replay of the requests the old generation served) reach its own
+ * application code over TLS and HTTP/2, as the main listener speaks, on a loopback port
+ * other than the shared one, and all of them before it takes over. The old generation sees
+ * none of them. (A required warm-up that cannot complete rolls the reload back: see
  * {@link ReloadRollbackIT}.)
  */
 class WarmUpIT {
@@ -38,7 +39,8 @@ class WarmUpIT {
 		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
 		int port = handoff.port();
 		List<String> arguments = new ArrayList<>(List.of(handoff.argument(), "--server.http2.enabled=true",
-				"--sample.log-requests=true", "--zerodowntime.warm-up.paths=/,/slow?ms=1",
+				"--sample.log-requests=true", "--zerodowntime.warm-up.paths=/",
+				"--zerodowntime.warm-up.replay.enabled=true",
 				"--zerodowntime.warm-up.requests=" + WARM_UP_REQUESTS));
 		arguments.addAll(SelfSignedKeyStore.serverArguments(SelfSignedKeyStore.create(this.temp)));
 		HttpExchange.tls(port);
@@ -46,6 +48,10 @@ class WarmUpIT {
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			long oldPid = service.start(arguments.toArray(String[]::new));
+			// traffic the old generation serves, replayed in the new one's warm-up
+			for (int i = 0; i < 3; i++) {
+				assertThat(service.get("/slow?ms=1").status()).isEqualTo(200);
+			}
 			long newPid = service.reloadBySignal(oldPid).newPid();
 			assertThat(service.get("/").servedBy()).isEqualTo(newPid);
 
@@ -59,7 +65,8 @@ class WarmUpIT {
 			String beforeTakeover = newGeneration.substring(0, newGeneration.indexOf(tookOver));
 			assertThat(beforeTakeover).as("the warm-up, before the takeover")
 				.containsPattern("Warmed up before taking over: " + WARM_UP_REQUESTS
-						+ " request\\(s\\) to \\[/, /slow\\?ms=1\\] over \\d+ connection\\(s\\) \\(TLS, HTTP/2\\)");
+						+ " request\\(s\\) to \\[/, /slow\\?ms=1\\] \\(1 replayed from the previous generation\\) "
+						+ "over \\d+ connection\\(s\\) \\(TLS, HTTP/2\\)");
 			List<Integer> warmUpPorts = new ArrayList<>();
 			List<String> warmUpPaths = new ArrayList<>();
 			Matcher request = REQUEST_LINE.matcher(beforeTakeover);

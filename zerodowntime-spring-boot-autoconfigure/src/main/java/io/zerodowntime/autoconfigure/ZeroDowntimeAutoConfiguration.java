@@ -12,6 +12,7 @@ import io.zerodowntime.internal.handoff.WebServers;
 import io.zerodowntime.internal.overlap.BackgroundWorkGate;
 import io.zerodowntime.internal.overlap.GatedScheduling;
 import io.zerodowntime.internal.reload.ChildLauncher;
+import io.zerodowntime.internal.reload.GenerationEnvironment;
 import io.zerodowntime.internal.reload.MemoryHeadroomCheck;
 import io.zerodowntime.internal.reload.PidFile;
 import io.zerodowntime.internal.reload.ReloadCoordinator;
@@ -20,6 +21,8 @@ import io.zerodowntime.internal.systemd.NotifySocket;
 import io.zerodowntime.internal.systemd.SystemdNotifier;
 import io.zerodowntime.internal.tomcat.HandoffConnectors;
 import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
+import io.zerodowntime.internal.warmup.RecentRequests;
+import io.zerodowntime.internal.warmup.RecentRequestsFilter;
 import io.zerodowntime.internal.warmup.WarmUp;
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
@@ -47,12 +50,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.ClassUtils;
@@ -133,7 +138,8 @@ public final class ZeroDowntimeAutoConfiguration {
 	@Bean(destroyMethod = "shutdown")
 	ReloadCoordinator reloader(Generation generation, ZeroDowntimeProperties properties, ChildLauncher launcher,
 			ConnectionDrainHandover handover, HandoffConnectors connectors, ObjectProvider<PidFile> pidFile,
-			ObjectProvider<PreflightCheck> preflightChecks, ObjectProvider<BackgroundWorkGate> backgroundWork) {
+			ObjectProvider<PreflightCheck> preflightChecks, ObjectProvider<BackgroundWorkGate> backgroundWork,
+			ObjectProvider<RecentRequests> recentRequests) {
 		List<PreflightCheck> checks = new ArrayList<>();
 		checks.add(connectors::checkEveryConnectorIsHandedOver);
 		checks.add(connectors::checkReusePortListenersHaveFixedPorts);
@@ -142,8 +148,11 @@ public final class ZeroDowntimeAutoConfiguration {
 		// not record its pid is refused up front
 		pidFile.ifAvailable((file) -> checks.add(file::checkWritable));
 		preflightChecks.orderedStream().forEach(checks::add);
-		return new ReloadCoordinator(generation, properties.getHandoff(), properties.getStartupTimeout(), launcher,
-				handover, checks, backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout());
+		ReloadCoordinator coordinator = new ReloadCoordinator(generation, properties.getHandoff(),
+				properties.getStartupTimeout(), launcher, handover, checks, backgroundWork(backgroundWork),
+				properties.getBackgroundWork().getStopTimeout());
+		recentRequests.ifAvailable((recent) -> coordinator.setWarmUpRequests(recent::snapshot));
+		return coordinator;
 	}
 
 	private static io.zerodowntime.internal.reload.BackgroundWork backgroundWork(
@@ -160,8 +169,10 @@ public final class ZeroDowntimeAutoConfiguration {
 			ConfigurableApplicationContext context) {
 		HealthProbe probe = healthProbe.getIfAvailable(() -> new ReadinessStateHealthProbe(availability));
 		ZeroDowntimeProperties.WarmUp warmUp = properties.getWarmUp();
-		WarmUp warmUpBeforeReady = warmUp.isEnabled() ? new WarmUp(context, warmUp.getPaths(), warmUp.getRequests(),
-				warmUp.getTimeout(), warmUp.isRequired()) : null;
+		WarmUp warmUpBeforeReady = warmUp.isEnabled()
+				? new WarmUp(context, warmUp.getPaths(), () -> GenerationEnvironment.replayedRequests(System.getenv()),
+						warmUp.getRequests(), warmUp.getTimeout(), warmUp.isRequired())
+				: null;
 		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit,
 				backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout(), warmUpBeforeReady);
 	}
@@ -212,6 +223,31 @@ public final class ZeroDowntimeAutoConfiguration {
 			// as Spring Boot's own lifecycle processor
 			processor.setTimeoutPerShutdownPhase(lifecycle.getTimeoutPerShutdownPhase().toMillis());
 			return processor;
+		}
+
+	}
+
+	/**
+	 * The requests this generation serves, kept for the next one's warm-up to replay.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("zerodowntime.warm-up.replay.enabled")
+	static class WarmUpReplayConfiguration {
+
+		@Bean
+		RecentRequests zeroDowntimeRecentRequests(ZeroDowntimeProperties properties) {
+			return new RecentRequests(properties.getWarmUp().getReplay().getRequests());
+		}
+
+		@Bean
+		FilterRegistrationBean<RecentRequestsFilter> zeroDowntimeRecentRequestsFilter(RecentRequests recent,
+				ZeroDowntimeProperties properties) {
+			FilterRegistrationBean<RecentRequestsFilter> registration = new FilterRegistrationBean<>(
+					new RecentRequestsFilter(recent, properties.getWarmUp().getReplay().getExclude()));
+			// outermost, so that it sees the status a client gets (a security filter's 401
+			// included)
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			return registration;
 		}
 
 	}

@@ -386,6 +386,8 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		 */
 		private boolean required;
 
+		private final Replay replay = new Replay();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -426,6 +428,10 @@ public class ZeroDowntimeProperties implements InitializingBean {
 			this.required = required;
 		}
 
+		public Replay getReplay() {
+			return this.replay;
+		}
+
 		void validate(Duration startupTimeout) {
 			if (this.requests < 1) {
 				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.requests", this.requests,
@@ -440,6 +446,10 @@ public class ZeroDowntimeProperties implements InitializingBean {
 						"must be shorter than zerodowntime.startup-timeout (" + startupTimeout
 								+ "), which it counts in");
 			}
+			if (this.replay.getRequests() < 1) {
+				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.replay.requests",
+						this.replay.getRequests(), "must be at least 1");
+			}
 			for (String path : this.paths) {
 				if (!path.startsWith("/") || path.startsWith("//")) {
 					throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.paths", path,
@@ -453,6 +463,57 @@ public class ZeroDowntimeProperties implements InitializingBean {
 							"not a valid path and query (" + ex.getMessage() + "); encode it as in a URL");
 				}
 			}
+		}
+
+		/**
+		 * A replay, in the new generation's warm-up, of requests the old one served
+		 * recently: {@code GET} and {@code HEAD} that succeeded, their path and query only
+		 * (never a header, a cookie or a body), handed over in the reload's private
+		 * directory. They run the application's code again: turn it on only where such
+		 * requests are safe to repeat.
+		 */
+		public static class Replay {
+
+			/**
+			 * Whether to replay recent requests in the next generation's warm-up.
+			 */
+			private boolean enabled;
+
+			/**
+			 * How many of the most recent requests to keep (each distinct one is replayed
+			 * once, most recent first, after the listed paths).
+			 */
+			private int requests = 100;
+
+			/**
+			 * Path patterns (Ant style, within the context path) never kept.
+			 */
+			private List<String> exclude = new ArrayList<>(List.of("/actuator/**"));
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public int getRequests() {
+				return this.requests;
+			}
+
+			public void setRequests(int requests) {
+				this.requests = requests;
+			}
+
+			public List<String> getExclude() {
+				return this.exclude;
+			}
+
+			public void setExclude(List<String> exclude) {
+				this.exclude = exclude;
+			}
+
 		}
 
 	}

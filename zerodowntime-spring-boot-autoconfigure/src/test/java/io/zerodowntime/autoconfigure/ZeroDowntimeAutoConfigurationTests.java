@@ -13,8 +13,11 @@ import io.zerodowntime.internal.overlap.BackgroundWorkGate;
 import io.zerodowntime.internal.overlap.GatedScheduling;
 import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.internal.reload.InheritingChildLauncher;
+import io.zerodowntime.internal.reload.ReloadCoordinator;
 import io.zerodowntime.internal.signal.SignalReloadTrigger;
 import io.zerodowntime.internal.tomcat.HandoffConnectors;
+import io.zerodowntime.internal.warmup.RecentRequests;
+import io.zerodowntime.internal.warmup.RecentRequestsFilter;
 import io.zerodowntime.internal.warmup.WarmUp;
 import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
 import io.zerodowntime.reload.Generation;
@@ -44,6 +47,7 @@ import org.springframework.boot.health.autoconfigure.registry.HealthContributorR
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.AbstractApplicationContext;
@@ -275,7 +279,7 @@ class ZeroDowntimeAutoConfigurationTests {
 			assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp")
 				.isInstanceOf(WarmUp.class)
 				.extracting("paths", "requests", "timeout", "required")
-				.containsExactly(List.of(WarmUp.DEFAULT_PATH), 40, Duration.ofSeconds(10), false);
+				.containsExactly(List.of(), 40, Duration.ofSeconds(10), false);
 		});
 		this.runner
 			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.paths=/items,/items?page=2",
@@ -286,6 +290,32 @@ class ZeroDowntimeAutoConfigurationTests {
 				.containsExactly(List.of("/items", "/items?page=2"), 100, Duration.ofSeconds(20), true));
 		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.enabled=false")
 			.run((context) -> assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp").isNull());
+	}
+
+	@Test
+	void recentRequestsAreKeptForTheNextWarmUpOnlyWhenReplayIsOn() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
+			assertThat(context).doesNotHaveBean(RecentRequests.class);
+			assertThat(context).doesNotHaveBean(RecentRequestsFilter.class);
+		});
+		this.runner
+			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.replay.enabled=true",
+					"zerodowntime.warm-up.replay.requests=7", "zerodowntime.warm-up.replay.exclude=/admin/**")
+			.run((context) -> {
+				RecentRequests recent = context.getBean(RecentRequests.class);
+				assertThat(recent).extracting("ring").asString()
+					.isEqualTo("[null, null, null, null, null, null, null]");
+				assertThat(context.getBean(FilterRegistrationBean.class).getFilter())
+					.isInstanceOf(RecentRequestsFilter.class)
+					.extracting("excluded")
+					.isEqualTo(List.of("/admin/**"));
+				assertThat(context.getBean(ReloadCoordinator.class)).extracting("warmUpRequests").isNotNull();
+			});
+	}
+
+	@Test
+	void noReplayedRequestsFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.warm-up.replay.requests", "zerodowntime.warm-up.replay.requests=0");
 	}
 
 	@Test

@@ -15,9 +15,11 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,6 +59,8 @@ final class ControlServer implements Closeable {
 	private final Path directory;
 
 	private final Path socket;
+
+	private final List<Path> privateFiles = new CopyOnWriteArrayList<>();
 
 	private final String token;
 
@@ -250,6 +254,22 @@ final class ControlServer implements Closeable {
 	}
 
 	/**
+	 * Write a file that only the child of this reload reads, in the channel's private
+	 * directory; it goes when the channel closes.
+	 * @param name the file's name
+	 * @param lines its lines
+	 * @return its path
+	 * @throws IOException if it cannot be written
+	 */
+	Path writePrivateFile(String name, List<String> lines) throws IOException {
+		Path file = Files.createFile(this.directory.resolve(name),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+		this.privateFiles.add(file);
+		Files.write(file, lines, StandardCharsets.UTF_8);
+		return file;
+	}
+
+	/**
 	 * Stop accepting and close every connection, the child's report included: the reload
 	 * this channel served has ended.
 	 */
@@ -265,6 +285,9 @@ final class ControlServer implements Closeable {
 		this.connections.forEach(this::close);
 		try {
 			Files.deleteIfExists(this.socket);
+			for (Path file : this.privateFiles) {
+				Files.deleteIfExists(file);
+			}
 			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {

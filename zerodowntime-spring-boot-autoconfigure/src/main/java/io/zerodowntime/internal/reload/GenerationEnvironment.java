@@ -1,7 +1,11 @@
 package io.zerodowntime.internal.reload;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import io.zerodowntime.reload.Generation;
@@ -36,6 +40,8 @@ public final class GenerationEnvironment {
 	static final String RELOAD_STARTED_VARIABLE = "ZERODOWNTIME_RELOAD_STARTED";
 
 	static final String RELOAD_COUNTS_VARIABLE = "ZERODOWNTIME_RELOADS";
+
+	static final String WARM_UP_REQUESTS_VARIABLE = "ZERODOWNTIME_WARM_UP_REQUESTS";
 
 	private static final ReloadCounts NO_COUNTS = new ReloadCounts(0, 0, 0);
 
@@ -92,6 +98,30 @@ public final class GenerationEnvironment {
 				Long.toString(reload.startedAt().toEpochMilli()), RELOAD_COUNTS_VARIABLE,
 				counts.succeeded() + "," + counts.failed() + "," + counts.rejected(), CONTROL_SOCKET_VARIABLE,
 				socket.toString(), TOKEN_VARIABLE, token);
+	}
+
+	/**
+	 * Read the requests the parent handed over for this generation's warm-up: the recent
+	 * requests it served (see {@code RecentRequests}), one path and query per line, in a
+	 * file of its private control directory.
+	 * @param environment this process's environment
+	 * @return the requests, none if the parent handed over none or they cannot be read
+	 */
+	public static List<String> replayedRequests(Map<String, String> environment) {
+		String file = environment.get(WARM_UP_REQUESTS_VARIABLE);
+		if (file == null) {
+			return List.of();
+		}
+		try {
+			return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)
+				.stream()
+				.filter((line) -> line.startsWith("/"))
+				.toList();
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot read the requests the parent handed over for the warm-up (" + ex + ")");
+			return List.of();
+		}
 	}
 
 	static ReloadCounts decodeCounts(@Nullable String encoded) {

@@ -1,10 +1,15 @@
 package io.zerodowntime.internal.reload;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.HandoffMode;
@@ -53,6 +58,8 @@ public class ReloadCoordinator implements Reloader {
 	private final Handover handover;
 
 	private final List<PreflightCheck> preflightChecks;
+
+	private volatile Supplier<List<String>> warmUpRequests = List::of;
 
 	private final BackgroundWork backgroundWork;
 
@@ -209,9 +216,7 @@ public class ReloadCoordinator implements Reloader {
 		ReloadAttempt attempt;
 		try {
 			runPreflightChecks(reexec);
-			attempt = ReloadAttempt.spawn(report.id(), this.launcher, reexec,
-					(control) -> GenerationEnvironment.forChild(this.generation, report, control.getSocket(), control.getToken(),
-							currentCounts()));
+			attempt = ReloadAttempt.spawn(report.id(), this.launcher, reexec, (control) -> childEnvironment(control, report));
 		}
 		catch (ReloadRefusedException ex) {
 			throw refuse(report, ex.getReason());
@@ -258,6 +263,31 @@ public class ReloadCoordinator implements Reloader {
 			throw new ReloadRefusedException((unavailable != null) ? unavailable : "no command line to re-execute");
 		}
 		return reexec;
+	}
+
+	private Map<String, String> childEnvironment(ControlServer control, ReloadReport report) {
+		Map<String, String> environment = new HashMap<>(GenerationEnvironment.forChild(this.generation, report,
+				control.getSocket(), control.getToken(), currentCounts()));
+		List<String> requests = this.warmUpRequests.get();
+		if (!requests.isEmpty()) {
+			try {
+				Path file = control.writePrivateFile("warm-up-requests", requests);
+				environment.put(GenerationEnvironment.WARM_UP_REQUESTS_VARIABLE, file.toString());
+			}
+			catch (IOException ex) {
+				// a colder start, not a reason to refuse the reload
+				logger.warn("Cannot hand over recent requests for the warm-up (" + ex + ")");
+			}
+		}
+		return environment;
+	}
+
+	/**
+	 * Hand recent requests to each child, for its warm-up to replay.
+	 * @param warmUpRequests the requests, path and query, taken at each spawn
+	 */
+	public void setWarmUpRequests(Supplier<List<String>> warmUpRequests) {
+		this.warmUpRequests = warmUpRequests;
 	}
 
 	private void runPreflightChecks(ReexecCommand reexec) {

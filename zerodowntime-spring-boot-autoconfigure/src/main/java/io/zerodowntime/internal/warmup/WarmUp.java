@@ -1,7 +1,11 @@
 package io.zerodowntime.internal.warmup;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import org.apache.catalina.LifecycleException;
 import org.apache.commons.logging.Log;
@@ -35,9 +39,16 @@ public class WarmUp {
 
 	private static final Log logger = LogFactory.getLog(WarmUp.class);
 
+	/**
+	 * How many paths the log names before it only counts them.
+	 */
+	private static final int PATHS_NAMED = 5;
+
 	private final ApplicationContext context;
 
 	private final List<String> paths;
+
+	private final Supplier<List<String>> replayed;
 
 	private final int requests;
 
@@ -48,15 +59,20 @@ public class WarmUp {
 	/**
 	 * Create a new instance.
 	 * @param context the application context, whose web server is warmed up
-	 * @param paths the paths to ask for, in turn; none for {@link #DEFAULT_PATH}
+	 * @param paths the paths to ask for, in turn, before the replayed ones; when there
+	 * are neither, {@link #DEFAULT_PATH}
+	 * @param replayed the requests the previous generation served recently, path and
+	 * query, most recent first
 	 * @param requests how many requests to send in all
 	 * @param timeout how long the warm-up may take
 	 * @param required whether a warm-up that is not complete (a request failed or not
 	 * sent in time) keeps this generation from taking over
 	 */
-	public WarmUp(ApplicationContext context, List<String> paths, int requests, Duration timeout, boolean required) {
+	public WarmUp(ApplicationContext context, List<String> paths, Supplier<List<String>> replayed, int requests,
+			Duration timeout, boolean required) {
 		this.context = context;
-		this.paths = paths.isEmpty() ? List.of(DEFAULT_PATH) : List.copyOf(paths);
+		this.paths = List.copyOf(paths);
+		this.replayed = replayed;
 		this.requests = requests;
 		this.timeout = timeout;
 		this.required = required;
@@ -78,9 +94,17 @@ public class WarmUp {
 			return skipped("the main listener requires a client certificate (server.ssl.client-auth=need), which "
 					+ "the warm-up has none of");
 		}
+		Set<String> paths = new LinkedHashSet<>(this.paths);
+		int listed = paths.size();
+		paths.addAll(this.replayed.get());
+		int replayed = paths.size() - listed;
+		if (paths.isEmpty()) {
+			paths.add(DEFAULT_PATH);
+		}
 		try (WarmUpListener listener = WarmUpListener.open(server.getTomcat().getService(), factory)) {
-			WarmUpRequests.Result result = WarmUpRequests.send(listener, this.paths, this.requests, this.timeout);
-			return report(result, listener);
+			List<String> inTurn = List.copyOf(paths);
+			WarmUpRequests.Result result = WarmUpRequests.send(listener, inTurn, this.requests, this.timeout);
+			return report(result, listener, describe(inTurn, replayed));
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			logger.warn("Warm-up failed: " + ex, ex);
@@ -102,8 +126,21 @@ public class WarmUp {
 		return null;
 	}
 
-	private @Nullable String report(WarmUpRequests.Result result, WarmUpListener listener) {
-		String summary = result.sent() + " request(s) to " + this.paths + " over " + result.connections()
+	private static String describe(List<String> paths, int replayed) {
+		List<String> notes = new ArrayList<>();
+		String named = paths.toString();
+		if (paths.size() > PATHS_NAMED) {
+			named = paths.subList(0, PATHS_NAMED).toString().replaceFirst("]$", ", …]");
+			notes.add(paths.size() + " paths");
+		}
+		if (replayed > 0) {
+			notes.add(replayed + " replayed from the previous generation");
+		}
+		return notes.isEmpty() ? named : named + " (" + String.join(", ", notes) + ")";
+	}
+
+	private @Nullable String report(WarmUpRequests.Result result, WarmUpListener listener, String paths) {
+		String summary = result.sent() + " request(s) to " + paths + " over " + result.connections()
 				+ " connection(s) (" + (listener.isTls() ? "TLS" : "clear text") + ", "
 				+ (listener.isHttp2() ? "HTTP/2" : "HTTP/1.1") + ") on the private listener " + listener.baseUri() + " in "
 				+ result.elapsed().toMillis() + " ms";

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -88,6 +89,18 @@ class ControlServerTests {
 		server.close();
 		assertThat(server.getSocket()).doesNotExist();
 		assertThat(server.getSocket().getParent()).doesNotExist();
+	}
+
+	@Test
+	void aPrivateFileIsReadableByItsOwnerOnlyAndGoesWithTheChannel() throws IOException {
+		ControlServer server = ControlServer.open();
+		Path file = server.writePrivateFile("warm-up-requests", List.of("/a", "/b?c=1"));
+		assertThat(file.getParent()).isEqualTo(server.getSocket().getParent());
+		assertThat(Files.readAllLines(file)).containsExactly("/a", "/b?c=1");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		server.close();
+		assertThat(file).doesNotExist();
+		assertThat(file.getParent()).doesNotExist();
 	}
 
 	@Test

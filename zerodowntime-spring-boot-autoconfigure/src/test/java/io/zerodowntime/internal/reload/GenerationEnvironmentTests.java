@@ -1,7 +1,10 @@
 package io.zerodowntime.internal.reload;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import io.zerodowntime.reload.Generation;
@@ -9,6 +12,7 @@ import io.zerodowntime.reload.ReloadCounts;
 import io.zerodowntime.reload.ReloadOutcome;
 import io.zerodowntime.reload.ReloadReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +27,18 @@ class GenerationEnvironmentTests {
 		assertThat(generation.number()).isZero();
 		assertThat(generation.isChild()).isFalse();
 		assertThat(generation.inheritedCounts()).isEqualTo(ReloadCounts.NONE);
+	}
+
+	@Test
+	void replayedRequestsAreReadFromTheFileTheParentNamed(@TempDir Path directory) throws IOException {
+		Path file = Files.write(directory.resolve("warm-up-requests"), List.of("/a", "/b?c=1", "not a path", ""));
+		assertThat(GenerationEnvironment.replayedRequests(Map.of(GenerationEnvironment.WARM_UP_REQUESTS_VARIABLE,
+				file.toString())))
+			.containsExactly("/a", "/b?c=1");
+		assertThat(GenerationEnvironment.replayedRequests(Map.of())).isEmpty();
+		assertThat(GenerationEnvironment.replayedRequests(Map.of(GenerationEnvironment.WARM_UP_REQUESTS_VARIABLE,
+				directory.resolve("gone").toString())))
+			.isEmpty();
 	}
 
 	@Test

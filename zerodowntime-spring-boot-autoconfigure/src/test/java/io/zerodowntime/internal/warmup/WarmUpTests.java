@@ -43,7 +43,9 @@ class WarmUpTests {
 	@Test
 	void requestsReachTheApplicationOnAPrivatePortThatIsClosedAfterwards() throws Exception {
 		int mainPort = this.context.getWebServer().getPort();
-		String notReady = new WarmUp(this.context, List.of("/ok", "/ok?second"), 12, Duration.ofSeconds(20), true).run();
+		String notReady = new WarmUp(this.context, List.of("/ok", "/ok?second"), List::of, 12, Duration.ofSeconds(20),
+				true)
+			.run();
 		assertThat(notReady).isNull();
 		List<Seen> seen = this.context.getBean(RecordingServlet.class).seen;
 		assertThat(seen).hasSize(12);
@@ -60,22 +62,32 @@ class WarmUpTests {
 
 	@Test
 	void failedRequestsKeepAGenerationFromTakingOverOnlyWhenRequired() {
-		String notReady = new WarmUp(this.context, List.of("/fail"), 4, Duration.ofSeconds(20), true).run();
+		String notReady = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), true).run();
 		assertThat(notReady).startsWith("warm-up incomplete").contains("4 failed").contains("GET /fail answered 500");
-		assertThat(new WarmUp(this.context, List.of("/fail"), 4, Duration.ofSeconds(20), false).run()).isNull();
+		assertThat(new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), false).run()).isNull();
 	}
 
 	@Test
 	void requestsNotSentInTimeKeepAGenerationFromTakingOverOnlyWhenRequired() {
-		String notReady = new WarmUp(this.context, List.of("/ok?sleep"), 100, Duration.ofMillis(500), true).run();
+		String notReady = new WarmUp(this.context, List.of("/ok?sleep"), List::of, 100, Duration.ofMillis(500), true)
+			.run();
 		assertThat(notReady).startsWith("warm-up incomplete").containsPattern("[1-9]\\d* not sent within PT0.5S");
 	}
 
 	@Test
 	void withoutPathsTheWarmUpAsksForOneNoApplicationServes() {
-		assertThat(new WarmUp(this.context, List.of(), 5, Duration.ofSeconds(20), true).run()).isNull();
+		assertThat(new WarmUp(this.context, List.of(), List::of, 5, Duration.ofSeconds(20), true).run()).isNull();
 		assertThat(this.context.getBean(RecordingServlet.class).seen).extracting(Seen::path)
 			.containsOnly(WarmUp.DEFAULT_PATH);
+	}
+
+	@Test
+	void requestsThePreviousGenerationServedAreReplayedAfterTheListedPaths() {
+		assertThat(new WarmUp(this.context, List.of("/ok"), () -> List.of("/ok?replayed=1", "/ok?replayed=2"), 3,
+				Duration.ofSeconds(20), true)
+			.run()).isNull();
+		assertThat(this.context.getBean(RecordingServlet.class).seen).extracting(Seen::path)
+			.containsExactlyInAnyOrder("/ok", "/ok?replayed=1", "/ok?replayed=2");
 	}
 
 	@Test
@@ -84,7 +96,7 @@ class WarmUpTests {
 		ssl.setClientAuth(Ssl.ClientAuth.NEED);
 		// read when the warm-up runs: as if the main listener had been made with it
 		this.context.getBean(TomcatServletWebServerFactory.class).setSsl(ssl);
-		assertThat(new WarmUp(this.context, List.of("/ok"), 4, Duration.ofSeconds(20), true).run())
+		assertThat(new WarmUp(this.context, List.of("/ok"), List::of, 4, Duration.ofSeconds(20), true).run())
 			.startsWith("warm-up skipped")
 			.contains("server.ssl.client-auth=need");
 		assertThat(this.context.getBean(RecordingServlet.class).seen).isEmpty();
