@@ -213,6 +213,7 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		requirePositive("zerodowntime.startup-timeout", this.startupTimeout);
 		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
 		requirePositive("zerodowntime.background-work.stop-timeout", this.backgroundWork.getStopTimeout());
+		requirePositive("zerodowntime.warm-up.timeout", this.warmUp.getTimeout());
 		this.backgroundWork.resolveBeanTypes();
 		this.warmUp.validate(this.startupTimeout);
 		validateSignal();
@@ -436,10 +437,6 @@ public class ZeroDowntimeProperties implements InitializingBean {
 			if (this.requests < 1) {
 				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.requests", this.requests,
 						"must be at least 1; set zerodowntime.warm-up.enabled=false to turn the warm-up off");
-			}
-			if (this.timeout == null || this.timeout.isNegative() || this.timeout.isZero()) {
-				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.timeout", this.timeout,
-						"must be a positive duration");
 			}
 			if (this.timeout.compareTo(startupTimeout) >= 0) {
 				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.timeout", this.timeout,

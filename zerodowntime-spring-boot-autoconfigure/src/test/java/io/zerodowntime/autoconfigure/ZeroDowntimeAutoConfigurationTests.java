@@ -325,6 +325,11 @@ class ZeroDowntimeAutoConfigurationTests {
 	}
 
 	@Test
+	void negativeWarmUpTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.warm-up.timeout", "zerodowntime.warm-up.timeout=-1s");
+	}
+
+	@Test
 	void warmUpPathThatIsNotAPathFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.warm-up.paths", "zerodowntime.warm-up.paths=https://example.com/");
 		assertStartupFailsNaming("zerodowntime.warm-up.paths", "zerodowntime.warm-up.paths=/a path");
