@@ -1,7 +1,5 @@
 package io.zerodowntime.benchmarks;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.zerodowntime.harness.HttpExchange;
 
 /**
  * Closed-loop keep-alive clients that measure throughput and latency for a fixed time,
@@ -58,51 +55,17 @@ final class LatencyLoad {
 			offset += counts.get(i)[0];
 		}
 		Arrays.sort(all);
-		return new Result(total / (duration.toNanos() / 1e9), percentile(all, 0.50), percentile(all, 0.99),
+		return new Result(total / (duration.toNanos() / 1e9), KeepAliveLoop.percentileMillis(all, 0.50),
+				KeepAliveLoop.percentileMillis(all, 0.99),
 				failures.get());
 	}
 
 	private void run(long measureFrom, long end, long[] recorded, int[] count, AtomicLong failures) {
-		Socket socket = null;
-		while (System.nanoTime() < end) {
-			long sent = System.nanoTime();
-			try {
-				if (socket == null) {
-					socket = HttpExchange.connect(this.port);
-				}
-				HttpExchange.Response response = HttpExchange.send(socket, "GET", "/", true);
-				long received = System.nanoTime();
-				if (response.status() != 200) {
-					failures.incrementAndGet();
-				}
-				else if (sent >= measureFrom && count[0] < recorded.length) {
-					recorded[count[0]++] = received - sent;
-				}
-				if (response.connectionClose()) {
-					socket.close();
-					socket = null;
-				}
+		KeepAliveLoop.run(this.port, () -> System.nanoTime() < end, (sent, received, response) -> {
+			if (sent >= measureFrom && count[0] < recorded.length) {
+				recorded[count[0]++] = received - sent;
 			}
-			catch (IOException ex) {
-				failures.incrementAndGet();
-				socket = null;
-			}
-		}
-		if (socket != null) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// done anyway
-			}
-		}
-	}
-
-	private static double percentile(long[] sorted, double fraction) {
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		return sorted[Math.min(sorted.length - 1, (int) (sorted.length * fraction))] / 1e6;
+		}, failures);
 	}
 
 	/**

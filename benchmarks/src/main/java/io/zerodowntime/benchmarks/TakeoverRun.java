@@ -1,7 +1,5 @@
 package io.zerodowntime.benchmarks;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.zerodowntime.harness.HttpExchange;
 import io.zerodowntime.harness.SampleProcesses;
 import io.zerodowntime.harness.TestNetwork;
 
@@ -94,15 +91,9 @@ final class TakeoverRun {
 		}
 		Arrays.sort(latencies);
 		double seconds = (to - from) / 1e9;
-		return new Window(label, seconds, count / seconds, percentile(latencies, 0.50), percentile(latencies, 0.99),
+		return new Window(label, seconds, count / seconds, KeepAliveLoop.percentileMillis(latencies, 0.50),
+				KeepAliveLoop.percentileMillis(latencies, 0.99),
 				(count > 0) ? latencies[count - 1] / 1e6 : Double.NaN);
-	}
-
-	private static double percentile(long[] sorted, double fraction) {
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		return sorted[Math.min(sorted.length - 1, (int) (sorted.length * fraction))] / 1e6;
 	}
 
 	/**
@@ -165,43 +156,15 @@ final class TakeoverRun {
 		}
 
 		private void run(long[] answers, int[] count) {
-			Socket socket = null;
-			while (this.running) {
-				long sent = System.nanoTime();
-				try {
-					if (socket == null) {
-						socket = HttpExchange.connect(this.port);
-					}
-					HttpExchange.Response response = HttpExchange.send(socket, "GET", "/", true);
-					long received = System.nanoTime();
-					if (response.status() != 200) {
-						this.failures.incrementAndGet();
-					}
-					else if (count[0] + 2 <= answers.length) {
-						answers[count[0]++] = received;
-						answers[count[0]++] = received - sent;
-					}
-					if (response.servedBy() != this.oldPid) {
-						this.takeoverAt.compareAndSet(0, received);
-					}
-					if (response.connectionClose()) {
-						socket.close();
-						socket = null;
-					}
+			KeepAliveLoop.run(this.port, () -> this.running, (sent, received, response) -> {
+				if (count[0] + 2 <= answers.length) {
+					answers[count[0]++] = received;
+					answers[count[0]++] = received - sent;
 				}
-				catch (IOException ex) {
-					this.failures.incrementAndGet();
-					socket = null;
+				if (response.servedBy() != this.oldPid) {
+					this.takeoverAt.compareAndSet(0, received);
 				}
-			}
-			if (socket != null) {
-				try {
-					socket.close();
-				}
-				catch (IOException ex) {
-					// done anyway
-				}
-			}
+			}, this.failures);
 		}
 
 		Timeline timeline(boolean warmUp, long triggeredAt, long takeoverAt, Duration before, Duration after) {
