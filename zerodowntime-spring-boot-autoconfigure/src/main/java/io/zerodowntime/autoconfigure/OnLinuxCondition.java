@@ -1,6 +1,6 @@
 package io.zerodowntime.autoconfigure;
 
-import java.util.Locale;
+import io.zerodowntime.internal.platform.ReloadPlatform;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -18,14 +18,10 @@ class OnLinuxCondition extends SpringBootCondition {
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		String os = context.getEnvironment().getProperty("os.name", "");
-		if (isLinux(os)) {
+		if (ReloadPlatform.isLinux(os)) {
 			return ConditionOutcome.match("running on Linux");
 		}
 		return ConditionOutcome.noMatch("running on " + os + ", not Linux");
-	}
-
-	static boolean isLinux(String osName) {
-		return osName.toLowerCase(Locale.ROOT).startsWith("linux");
 	}
 
 }

@@ -2,6 +2,7 @@ package io.zerodowntime.autoconfigure;
 
 import io.zerodowntime.actuate.ReloadEndpoint;
 import io.zerodowntime.actuate.ReloadWebEndpointExtension;
+import io.zerodowntime.internal.platform.ReloadPlatform;
 import io.zerodowntime.reload.Reloader;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -19,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  * @author zerodowntime
  */
 @AutoConfiguration(after = ZeroDowntimeAutoConfiguration.class)
-@ConditionalOnClass(Endpoint.class)
+@ConditionalOnClass(value = Endpoint.class, name = ReloadPlatform.SPRING_BOOT_4_CLASS)
 @ConditionalOnBean(Reloader.class)
 @ConditionalOnAvailableEndpoint(ReloadEndpoint.class)
 public final class ReloadEndpointAutoConfiguration {

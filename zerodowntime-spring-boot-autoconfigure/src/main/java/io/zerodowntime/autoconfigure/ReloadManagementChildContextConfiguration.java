@@ -1,8 +1,8 @@
 package io.zerodowntime.autoconfigure;
 
+import io.zerodowntime.internal.platform.ReloadPlatform;
 import io.zerodowntime.internal.tomcat.HandoffConnectors;
 import io.zerodowntime.internal.tomcat.HandoffTomcatCustomizer;
-import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -22,7 +21,9 @@ import org.springframework.context.annotation.Bean;
  * @author zerodowntime
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
-@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+// by name: read by reflection (an explicit import, a test), missing classes would drop the annotation
+@ConditionalOnClass(name = { ReloadPlatform.TOMCAT_CLASS, ReloadPlatform.TOMCAT_FACTORY_CLASS,
+		ReloadPlatform.SPRING_BOOT_4_CLASS })
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnBean(HandoffConnectors.class)
 class ReloadManagementChildContextConfiguration {

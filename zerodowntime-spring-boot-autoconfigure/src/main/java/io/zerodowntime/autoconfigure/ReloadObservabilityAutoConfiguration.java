@@ -3,6 +3,7 @@ package io.zerodowntime.autoconfigure;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.zerodowntime.actuate.ReloadInfoContributor;
 import io.zerodowntime.actuate.ReloadMetrics;
+import io.zerodowntime.internal.platform.ReloadPlatform;
 import io.zerodowntime.reload.Reloader;
 
 import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
@@ -21,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
  * @author zerodowntime
  */
 @AutoConfiguration(after = ZeroDowntimeAutoConfiguration.class)
+@ConditionalOnClass(name = ReloadPlatform.SPRING_BOOT_4_CLASS)
 @ConditionalOnBean(Reloader.class)
 public final class ReloadObservabilityAutoConfiguration {
 

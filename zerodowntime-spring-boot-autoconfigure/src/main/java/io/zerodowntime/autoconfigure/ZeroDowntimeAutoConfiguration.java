@@ -11,6 +11,7 @@ import io.zerodowntime.internal.handoff.ReadinessStateHealthProbe;
 import io.zerodowntime.internal.handoff.WebServers;
 import io.zerodowntime.internal.overlap.BackgroundWorkGate;
 import io.zerodowntime.internal.overlap.GatedScheduling;
+import io.zerodowntime.internal.platform.ReloadPlatform;
 import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.internal.reload.GenerationEnvironment;
 import io.zerodowntime.internal.reload.MemoryHeadroomCheck;
@@ -30,7 +31,6 @@ import io.zerodowntime.reload.HealthProbe;
 import io.zerodowntime.reload.PreflightCheck;
 import io.zerodowntime.reload.ReloadListener;
 import io.zerodowntime.reload.Reloader;
-import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -69,13 +69,19 @@ import org.springframework.util.ClassUtils;
  *
  * @author zerodowntime
  */
-// before Spring Boot's lifecycle processor, which backs off for the one that gates background work
-@AutoConfiguration(
-		afterName = "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration",
+// before Spring Boot's lifecycle processor, which backs off for the one that gates background work;
+// after the web server's, so that the server the application really runs decides (a Jetty factory
+// bean with Tomcat on the class path turns reloads off)
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration",
+		"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration" },
 		before = LifecycleAutoConfiguration.class)
 @ConditionalOnBooleanProperty("zerodowntime.enabled")
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+// by name: read by reflection (an explicit import, a test), missing classes would drop the annotation
+@ConditionalOnClass(name = { ReloadPlatform.TOMCAT_CLASS, ReloadPlatform.TOMCAT_FACTORY_CLASS,
+		ReloadPlatform.SPRING_BOOT_4_CLASS })
+@ConditionalOnBean(TomcatServletWebServerFactory.class)
 @Conditional(OnLinuxCondition.class)
 @EnableConfigurationProperties(ZeroDowntimeProperties.class)
 public final class ZeroDowntimeAutoConfiguration {

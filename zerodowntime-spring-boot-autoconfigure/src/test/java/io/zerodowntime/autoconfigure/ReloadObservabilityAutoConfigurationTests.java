@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ReloadObservabilityAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ZeroDowntimeAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(TomcatServletWebServerAutoConfiguration.class,
+				ZeroDowntimeAutoConfiguration.class,
 				ReloadObservabilityAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class))
 		.withPropertyValues("zerodowntime.enabled=true");
 

@@ -2,14 +2,14 @@ package io.zerodowntime.autoconfigure;
 
 import io.zerodowntime.autoconfigure.ZeroDowntimeUnavailableAutoConfiguration.ReloadsUnavailableWarning;
 import io.zerodowntime.reload.Reloader;
-import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.boot.web.server.servlet.ServletWebServerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZeroDowntimeUnavailableAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(
-			ZeroDowntimeAutoConfiguration.class, ZeroDowntimeUnavailableAutoConfiguration.class,
+			TomcatServletWebServerAutoConfiguration.class, ZeroDowntimeAutoConfiguration.class,
+			ZeroDowntimeUnavailableAutoConfiguration.class,
 			ApplicationAvailabilityAutoConfiguration.class);
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -43,13 +44,30 @@ class ZeroDowntimeUnavailableAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutTomcatReloadsAreOffAndTheReasonIsLogged() {
-		this.runner.withClassLoader(new FilteredClassLoader(Tomcat.class))
+	void withAnotherServersFactoryWhileTomcatIsOnTheClassPathReloadsAreOff() {
+		// the application's own factory bean decides the server, whatever the class path holds
+		// (Jetty's own factory, without Tomcat: see the compatibility module of a Jetty application)
+		ServletWebServerFactory otherServer = (initializers) -> {
+			throw new UnsupportedOperationException("not started in this test");
+		};
+		this.runner.withBean(ServletWebServerFactory.class, () -> otherServer)
 			.run((context) -> assertThat(context).doesNotHaveBean(Reloader.class)
 				.getBean(ReloadsUnavailableWarning.class)
 				.extracting(ReloadsUnavailableWarning::getReason)
 				.asString()
-				.contains("not Tomcat"));
+				.contains("not Tomcat (" + otherServer.getClass().getName() + ")"));
+	}
+
+	@Test
+	void withTomcatsClassesButNoWebServerReloadsAreOffAndTheReasonIsLogged() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ZeroDowntimeAutoConfiguration.class,
+				ZeroDowntimeUnavailableAutoConfiguration.class, ApplicationAvailabilityAutoConfiguration.class))
+			.withPropertyValues("zerodowntime.enabled=true")
+			.run((context) -> assertThat(context).doesNotHaveBean(Reloader.class)
+				.getBean(ReloadsUnavailableWarning.class)
+				.extracting(ReloadsUnavailableWarning::getReason)
+				.asString()
+				.contains("starts no embedded web server"));
 	}
 
 	@Test

@@ -158,6 +158,29 @@ public final class SampleProcesses implements AutoCloseable {
 		return Path.of(home, "bin", "java").toString();
 	}
 
+	/**
+	 * Wait until the process answers {@code GET /} on the port, whatever the status, and
+	 * return that answer: for an application that writes no PID file (the starter off).
+	 * @throws IllegalStateException if the process exits or does not answer within
+	 * {@link #STARTUP}
+	 */
+	public HttpExchange.Response awaitAnswer(Process process, int port) throws InterruptedException {
+		long deadline = System.nanoTime() + STARTUP.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException("exited with " + process.exitValue() + ":\n" + logText());
+			}
+			try {
+				return HttpExchange.send(port, "GET", "/");
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			Thread.sleep(200);
+		}
+		throw new IllegalStateException("no answer on port " + port + " within " + STARTUP + ":\n" + logText());
+	}
+
 	public Path jar() {
 		return this.jar;
 	}

@@ -1,7 +1,6 @@
 package io.zerodowntime.internal.logging;
 
-import java.util.Locale;
-
+import io.zerodowntime.internal.platform.ReloadPlatform;
 import io.zerodowntime.reload.Generation;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +10,6 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -39,7 +37,8 @@ public class RollingLogGuardInstaller implements GenericApplicationListener {
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof ApplicationEnvironmentPreparedEvent prepared && isEnabled(prepared.getEnvironment())
+		if (event instanceof ApplicationEnvironmentPreparedEvent prepared
+				&& ReloadPlatform.isEnabled(prepared.getEnvironment(), prepared.getSpringApplication().getClassLoader())
 				&& ClassUtils.isPresent(ROLLING_FILE_APPENDER, getClass().getClassLoader())) {
 			this.guard = RollingLogGuard.install(Generation.current().isChild());
 		}
@@ -47,11 +46,6 @@ public class RollingLogGuardInstaller implements GenericApplicationListener {
 				&& !prepared.getApplicationContext().getBeanFactory().containsSingleton(BEAN_NAME)) {
 			prepared.getApplicationContext().getBeanFactory().registerSingleton(BEAN_NAME, this.guard);
 		}
-	}
-
-	private static boolean isEnabled(Environment environment) {
-		return environment.getProperty("zerodowntime.enabled", Boolean.class, false)
-				&& environment.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
 	}
 
 	@Override

@@ -1,6 +1,6 @@
 package io.zerodowntime.internal.signal;
 
-import java.util.Locale;
+import io.zerodowntime.internal.platform.ReloadPlatform;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
@@ -19,8 +19,7 @@ public class EarlySignalInstaller implements ApplicationListener<ApplicationEnvi
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		Environment environment = event.getEnvironment();
-		if (!environment.getProperty("zerodowntime.enabled", Boolean.class, false)
-				|| !environment.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
+		if (!ReloadPlatform.isEnabled(environment, event.getSpringApplication().getClassLoader())) {
 			return;
 		}
 		String name = ReloadSignal.nameOf(environment.getProperty("zerodowntime.signal", "USR2"));

@@ -56,6 +56,15 @@ public final class ReloadSignal {
 	}
 
 	/**
+	 * From now on, log that the signal is ignored and why: the starter turned out to be off
+	 * after the early handler was installed (which keeps the signal from ending the JVM).
+	 * @param reason why reloads are off
+	 */
+	public static void ignoreBecause(String reason) {
+		onSignal((signal) -> logger.warn("SIG" + signal.getName() + " ignored: zero-downtime reloads are off: " + reason));
+	}
+
+	/**
 	 * Set what the signal does from now on.
 	 * @param action the action
 	 */

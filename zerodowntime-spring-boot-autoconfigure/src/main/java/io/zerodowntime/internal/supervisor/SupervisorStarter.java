@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import io.zerodowntime.internal.platform.ReloadPlatform;
 import io.zerodowntime.internal.reload.ChildLauncher;
 import io.zerodowntime.internal.reload.ReexecCommand;
 import io.zerodowntime.internal.signal.ReloadSignal;
@@ -50,8 +50,7 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		Environment environment = event.getEnvironment();
-		if (!environment.getProperty("zerodowntime.enabled", Boolean.class, false)
-				|| !environment.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")
+		if (!ReloadPlatform.isEnabled(environment, event.getSpringApplication().getClassLoader())
 				|| isSupervisedGeneration(System.getenv())) {
 			return;
 		}
@@ -132,11 +131,8 @@ public class SupervisorStarter implements ApplicationListener<ApplicationEnviron
 	 * application on Tomcat.
 	 */
 	private static boolean reloadsCanRun(ApplicationEnvironmentPreparedEvent event) {
-		ClassLoader classLoader = event.getSpringApplication().getClassLoader();
 		return event.getSpringApplication().getWebApplicationType() == WebApplicationType.SERVLET
-				&& ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", classLoader)
-				&& ClassUtils.isPresent("org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory",
-						classLoader);
+				&& ReloadPlatform.isTomcatPresent(event.getSpringApplication().getClassLoader());
 	}
 
 	private static @Nullable SupervisorMode configuredMode(Environment environment) {
