@@ -1,15 +1,22 @@
 package io.zerodowntime.autoconfigure;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.CountingMode;
+import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zerodowntime.actuate.ReloadInfoContributor;
 import io.zerodowntime.actuate.ReloadMetrics;
+import io.zerodowntime.reload.Generation;
 import io.zerodowntime.reload.ReloadCounts;
 import io.zerodowntime.reload.ReloadRefusedException;
 import io.zerodowntime.reload.Reloader;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.info.Info;
@@ -27,6 +34,20 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ReloadObservabilityAutoConfigurationTests {
 
+	private static final SimpleConfig STEP_MODE = new SimpleConfig() {
+
+		@Override
+		public CountingMode mode() {
+			return CountingMode.STEP;
+		}
+
+		@Override
+		public @Nullable String get(String key) {
+			return null;
+		}
+
+	};
+
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(TomcatServletWebServerAutoConfiguration.class,
 				ZeroDowntimeAutoConfiguration.class,
@@ -38,16 +59,54 @@ class ReloadObservabilityAutoConfigurationTests {
 		this.runner.run((context) -> {
 			MeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(ReloadMetrics.class).bindTo(registry);
-			assertThat(count(registry, "success")).isZero();
+			assertThat(count(registry, "succeeded")).isZero();
 			assertThat(count(registry, "failed")).isZero();
 			assertThat(count(registry, "rejected")).isZero();
 			assertThat(registry.get("zerodowntime.generation").gauge().value()).isZero();
-			assertThat(registry.get("zerodowntime.reload.duration").tag("outcome", "success").timer().count())
+			assertThat(registry.get("zerodowntime.reload.duration").tag("outcome", "succeeded").timer().count())
 				.isZero();
 			// the application has not started, so a trigger is refused
 			assertThatExceptionOfType(ReloadRefusedException.class)
 				.isThrownBy(() -> context.getBean(Reloader.class).trigger("test"));
 			assertThat(count(registry, "rejected")).isOne();
+		});
+	}
+
+	@Test
+	void inAStepRegistryANewGenerationPublishesTheReloadThatMadeItOnce() {
+		this.runner.run((context) -> {
+			MockClock clock = new MockClock();
+			SimpleMeterRegistry registry = new SimpleMeterRegistry(STEP_MODE, clock);
+			ReloadMetrics metrics = context.getBean(ReloadMetrics.class);
+			metrics.bindTo(registry);
+			// generation 5: its parent had counted 4 successes, 2 failures and 1 refusal, which
+			// that parent's registry published
+			metrics.serving(new Generation(5, 4242, 4241L, "r5", Path.of("control.sock"), "token",
+					Instant.now().minusSeconds(12), new ReloadCounts(4, 2, 1)));
+			clock.add(STEP_MODE.step());
+			assertThat(count(registry, "succeeded")).isOne();
+			assertThat(count(registry, "failed")).isZero();
+			assertThat(count(registry, "rejected")).isZero();
+			assertThat(registry.get("zerodowntime.reload.duration").tag("outcome", "succeeded").timer().count())
+				.isOne();
+
+			metrics.rejected("signal", "a reload is already running");
+			clock.add(STEP_MODE.step());
+			assertThat(count(registry, "succeeded")).isZero();
+			assertThat(count(registry, "rejected")).isOne();
+		});
+	}
+
+	@Test
+	void generationZeroStartingIsNotAReload() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = new SimpleMeterRegistry();
+			ReloadMetrics metrics = context.getBean(ReloadMetrics.class);
+			metrics.bindTo(registry);
+			metrics.serving(context.getBean(Generation.class));
+			assertThat(count(registry, "succeeded")).isZero();
+			assertThat(registry.get("zerodowntime.reload.duration").tag("outcome", "succeeded").timer().count())
+				.isZero();
 		});
 	}
 
@@ -86,7 +145,7 @@ class ReloadObservabilityAutoConfigurationTests {
 	}
 
 	private static double count(MeterRegistry registry, String outcome) {
-		return registry.get("zerodowntime.reloads").tag("outcome", outcome).functionCounter().count();
+		return registry.get("zerodowntime.reloads").tag("outcome", outcome).counter().count();
 	}
 
 }
