@@ -92,4 +92,28 @@ class WarmUpIT {
 		}
 	}
 
+	@Test
+	void whatDidNotStopTheReloadIsInItsNotesInBothGenerations() throws Exception {
+		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
+		int port = handoff.port();
+		Path archive = this.temp.resolve("gone.jsa");
+		try (TestNetwork network = handoff.network();
+				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
+			// an archive the next generation starts without, and a warm-up that cannot complete in time
+			processes.launchWith(List.of(), List.of("-XX:SharedArchiveFile=" + archive));
+			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
+			long oldPid = service.start(handoff.argument(), "--zerodowntime.warm-up.paths=/slow?ms=5000",
+					"--zerodowntime.warm-up.requests=2", "--zerodowntime.warm-up.timeout=1s");
+			long newPid = service.reloadBySignal(oldPid).newPid();
+			String status = service.get("/actuator/reload").body();
+			assertThat(status).as("the new generation's status").contains("\"generation\":1")
+				.contains("\"notes\":[\"The CDS archive " + archive
+						+ " does not exist: the new generation starts without it, more slowly\",\"warm-up incomplete: ")
+				.contains("/slow?ms=5000");
+			assertThat(processes.logText()).as("the old generation's log")
+				.containsPattern(" " + oldPid + " --- .*The CDS archive " + archive + " does not exist")
+				.containsPattern(" " + newPid + " --- .*Warm-up incomplete \\(taking over anyway\\)");
+		}
+	}
+
 }

@@ -114,7 +114,8 @@ public class GenerationStartup implements ApplicationListener<ApplicationReadyEv
 			}
 			// the PID file names this generation before the parent hears that it serves, so
 			// that whoever waits for the reload's outcome finds the new pid there
-			if (!handshake.reportReady(() -> {
+			String warmUpNote = (this.warmUp != null) ? this.warmUp.note() : null;
+			if (!handshake.reportReady(warmUpNote, () -> {
 				this.connectors.openListeners();
 				writePidFile(generation);
 			})) {

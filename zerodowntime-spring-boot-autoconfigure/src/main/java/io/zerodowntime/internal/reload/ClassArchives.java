@@ -78,9 +78,12 @@ final class ClassArchives {
 	/**
 	 * Check that the next generation will start with the archives, or can do without
 	 * them.
+	 * @return what the reload should report: each archive the next generation will start
+	 * without
 	 * @throws ReloadRefusedException if it cannot start, or could run stale classes
 	 */
-	void check() {
+	List<String> check() {
+		List<String> notes = new ArrayList<>();
 		for (Archive archive : this.archives) {
 			Problem problem = problem(archive);
 			if (problem == null) {
@@ -95,8 +98,11 @@ final class ClassArchives {
 						+ " may not reject it (JDK-8377932): the new generation could run the old jar's classes. "
 						+ capitalize(RETRAIN) + ", or run JDK 25.0.4 or later");
 			}
-			logger.warn(problem.text() + ": the new generation will start without it, more slowly. To keep it, " + RETRAIN);
+			String note = problem.text() + ": the new generation starts without it, more slowly";
+			logger.warn(note + ". To keep it, " + RETRAIN);
+			notes.add(note);
 		}
+		return notes;
 	}
 
 	private @Nullable Problem problem(Archive archive) {

@@ -1,7 +1,10 @@
 package io.zerodowntime.internal.reload;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 
 import io.zerodowntime.reload.ReloadCounts;
 import io.zerodowntime.reload.ReloadOutcome;
@@ -16,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * One line on the control channel, after {@code SERVING}:
- * {@code RELOADED <succeeded>,<failed>,<rejected> <id> <startedAt ms> <childReady ms|-> <duration ms> <trigger>}.
- * A parent that sends nothing (an older version, or one that died) leaves the child with
+ * {@code RELOADED <succeeded>,<failed>,<rejected> <id> <startedAt ms> <childReady ms|-> <duration ms> [notes=<base64url>] <trigger>},
+ * the notes (if any) one per line before encoding. A parent that sends nothing (an older version, or one that died) leaves the child with
  * the counts of its environment.
  *
  * @param reload the reload that made the child
@@ -28,13 +31,23 @@ public record HandoverReport(ReloadReport reload, ReloadCounts counts) {
 
 	private static final String KEYWORD = "RELOADED";
 
+	private static final String NOTES = "notes=";
+
 	String encode() {
 		Duration childReady = this.reload.childReady();
 		Duration duration = this.reload.duration();
+		List<String> notes = this.reload.notes();
 		return KEYWORD + " " + this.counts.succeeded() + "," + this.counts.failed() + "," + this.counts.rejected() + " "
 				+ this.reload.id() + " " + this.reload.startedAt().toEpochMilli() + " "
 				+ ((childReady != null) ? Long.toString(childReady.toMillis()) : "-") + " "
-				+ ((duration != null) ? duration.toMillis() : 0) + " " + ParentHandshake.oneLine(this.reload.trigger());
+				+ ((duration != null) ? duration.toMillis() : 0) + " "
+				+ (notes.isEmpty() ? "" : NOTES + encodeNotes(notes) + " ") + ParentHandshake.oneLine(this.reload.trigger());
+	}
+
+	private static String encodeNotes(List<String> notes) {
+		return Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(String.join("\n", notes).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -54,8 +67,17 @@ public record HandoverReport(ReloadReport reload, ReloadCounts counts) {
 		try {
 			ReloadCounts counts = GenerationEnvironment.decodeCounts(parts[1]);
 			Duration childReady = parts[4].equals("-") ? null : Duration.ofMillis(Long.parseLong(parts[4]));
-			ReloadReport reload = new ReloadReport(parts[2], parts[6], ReloadOutcome.SUCCEEDED, childPid, null,
-					Instant.ofEpochMilli(Long.parseLong(parts[3])), childReady, Duration.ofMillis(Long.parseLong(parts[5])));
+			// a parent of an earlier version sends no notes
+			String trigger = parts[6];
+			List<String> notes = List.of();
+			if (trigger.startsWith(NOTES) && trigger.indexOf(' ') > 0) {
+				String encoded = trigger.substring(NOTES.length(), trigger.indexOf(' '));
+				notes = List.of(new String(Base64.getUrlDecoder().decode(encoded), StandardCharsets.UTF_8).split("\n"));
+				trigger = trigger.substring(trigger.indexOf(' ') + 1);
+			}
+			ReloadReport reload = new ReloadReport(parts[2], trigger, ReloadOutcome.SUCCEEDED, childPid, null,
+					Instant.ofEpochMilli(Long.parseLong(parts[3])), childReady, Duration.ofMillis(Long.parseLong(parts[5])),
+					notes);
 			return new HandoverReport(reload, counts);
 		}
 		catch (RuntimeException ex) {

@@ -56,12 +56,14 @@ public final class ParentHandshake {
 	 * Report readiness and, once the parent acknowledges it, take over. A parent that has
 	 * died in the meantime (killed in the middle of the handoff) cannot acknowledge: this
 	 * generation then takes over on its own, since nobody else serves.
+	 * @param note what the parent should report of this generation's start although it
+	 * takes over (a warm-up it did not complete), or {@code null}
 	 * @param openListeners opens this generation's listeners; it throws if it cannot
 	 * @return whether this generation took over; {@code false} means the parent refused and
 	 * this process must stop
 	 * @throws IOException if the control channel fails while the parent is alive
 	 */
-	public boolean reportReady(Runnable openListeners) throws IOException {
+	public boolean reportReady(@Nullable String note, Runnable openListeners) throws IOException {
 		ControlConnection connection;
 		try {
 			connection = ControlConnection.connect(this.controlSocket);
@@ -73,7 +75,8 @@ public final class ParentHandshake {
 			throw ex;
 		}
 		try (connection) {
-			connection.writeLine("READY " + this.generation.pid() + " " + this.generation.token());
+			connection.writeLine("READY " + this.generation.pid() + " " + this.generation.token()
+					+ ((note != null) ? " " + oneLine(note) : ""));
 			logger.info("Reported ready to parent pid " + this.generation.parentPid()
 					+ "; waiting for its acknowledgement");
 			String answer = readAnswer(connection);

@@ -174,13 +174,16 @@ public final class ReexecCommand {
 	 * (still, or again) a readable jar that starts the same application, with the class
 	 * data archives it names (see {@link ClassArchives}).
 	 * @param mainClassName the application's main class name, or {@code null}
+	 * @return what the reload should report although it can start (see
+	 * {@link ClassArchives#check()})
 	 * @throws ReloadRefusedException if the command cannot start
 	 */
-	void preflight(@Nullable String mainClassName) {
-		if (this.jar != null) {
-			checkJarStartsApplication(this.jar, mainClassName);
-			ClassArchives.of(this.jvmOptions, this.workingDirectory, this.jar, Runtime.version()).check();
+	List<String> preflight(@Nullable String mainClassName) {
+		if (this.jar == null) {
+			return List.of();
 		}
+		checkJarStartsApplication(this.jar, mainClassName);
+		return ClassArchives.of(this.jvmOptions, this.workingDirectory, this.jar, Runtime.version()).check();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -87,19 +88,21 @@ final class ReloadAttempt implements Closeable {
 	 * Wait for the child to report healthy, acknowledge it and wait until it serves. A
 	 * child that cannot take over is stopped before this method throws.
 	 * @param startupTimeout how long each step may take
-	 * @param onReady told when the child has reported healthy, before the acknowledgement
+	 * @param onReady told when the child has reported healthy, before the acknowledgement,
+	 * with the note it sent (a warm-up it did not complete), or an empty one
 	 * @param handoverReport what to tell the child once it serves
 	 * @return what the child was told
 	 * @throws ReloadFailedException with the reason, once the child is stopped
 	 */
-	HandoverReport awaitTakeover(Duration startupTimeout, Runnable onReady, Supplier<HandoverReport> handoverReport) {
+	HandoverReport awaitTakeover(Duration startupTimeout, Consumer<String> onReady,
+			Supplier<HandoverReport> handoverReport) {
 		try {
 			ControlServer.ChildReport report = this.control.awaitReport(this.child, startupTimeout);
 			try (ControlConnection connection = report.connection()) {
 				if (!report.ready()) {
 					throw new ReloadFailedException("child pid " + childPid() + " is not healthy: " + report.details());
 				}
-				onReady.run();
+				onReady.accept(report.details());
 				connection.writeLine("ACK");
 				awaitServing(connection, startupTimeout);
 				HandoverReport told = handoverReport.get();

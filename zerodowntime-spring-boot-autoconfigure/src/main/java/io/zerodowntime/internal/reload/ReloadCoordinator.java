@@ -214,8 +214,9 @@ public class ReloadCoordinator implements Reloader {
 			throw ex;
 		}
 		ReloadAttempt attempt;
+		List<String> notes;
 		try {
-			runPreflightChecks(reexec);
+			notes = runPreflightChecks(reexec);
 			attempt = ReloadAttempt.spawn(report.id(), this.launcher, reexec, (control) -> childEnvironment(control, report));
 		}
 		catch (ReloadRefusedException ex) {
@@ -224,7 +225,7 @@ public class ReloadCoordinator implements Reloader {
 		catch (RuntimeException | LinkageError ex) {
 			throw refuse(report, "unexpected error before the child started: " + ex);
 		}
-		ReloadReport started = report.withChild(attempt.childPid());
+		ReloadReport started = report.withChild(attempt.childPid()).withNotes(notes);
 		synchronized (this.monitor) {
 			this.lastReload = started;
 			this.attempt = attempt;
@@ -290,10 +291,11 @@ public class ReloadCoordinator implements Reloader {
 		this.warmUpRequests = warmUpRequests;
 	}
 
-	private void runPreflightChecks(ReexecCommand reexec) {
+	private List<String> runPreflightChecks(ReexecCommand reexec) {
 		try {
-			reexec.preflight(this.mainClassName);
+			List<String> notes = reexec.preflight(this.mainClassName);
 			this.preflightChecks.forEach(PreflightCheck::check);
+			return notes;
 		}
 		catch (ReloadRefusedException ex) {
 			throw new ReloadRefusedException("pre-flight check failed: " + ex.getReason());
@@ -361,8 +363,9 @@ public class ReloadCoordinator implements Reloader {
 		handOver(succeeded, attempt.child());
 	}
 
-	private void childReady() {
-		ReloadReport ready = current().withChildReady();
+	// the child's note: a warm-up it did not complete, or empty
+	private void childReady(String note) {
+		ReloadReport ready = current().withChildReady().withNotes(note.isEmpty() ? List.of() : List.of(note));
 		synchronized (this.monitor) {
 			moveTo(ReloadState.HANDING_OVER, ready);
 		}

@@ -56,6 +56,8 @@ public class WarmUp {
 
 	private final boolean required;
 
+	private volatile @Nullable String note;
+
 	/**
 	 * Create a new instance.
 	 * @param context the application context, whose web server is warmed up
@@ -81,6 +83,7 @@ public class WarmUp {
 	/**
 	 * Warm up, and tell whether this generation may take over.
 	 * @return why it must not, or {@code null}
+	 * @see #note()
 	 */
 	public @Nullable String run() {
 		TomcatWebServer server = applicationServer();
@@ -108,7 +111,7 @@ public class WarmUp {
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			logger.warn("Warm-up failed: " + ex, ex);
-			return this.required ? "warm-up failed: " + ex : null;
+			return notComplete("warm-up failed: " + ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -153,15 +156,32 @@ public class WarmUp {
 				+ result.notSent() + " not sent within " + this.timeout;
 		if (this.required) {
 			logger.error("Warm-up incomplete, and zerodowntime.warm-up.required is set: " + incomplete);
-			return "warm-up incomplete: " + incomplete;
 		}
 		logger.warn("Warm-up incomplete (taking over anyway): " + incomplete);
-		return null;
+		return notComplete("warm-up incomplete: " + incomplete);
 	}
 
 	private @Nullable String skipped(String reason) {
 		logger.warn("Warm-up skipped: " + reason);
-		return this.required ? "warm-up skipped: " + reason : null;
+		return notComplete("warm-up skipped: " + reason);
+	}
+
+	// not required: the generation takes over, and the reload reports it
+	private @Nullable String notComplete(String what) {
+		if (this.required) {
+			return what;
+		}
+		this.note = what;
+		return null;
+	}
+
+	/**
+	 * What the reload should report of a warm-up that did not complete although this
+	 * generation takes over (the warm-up is not required).
+	 * @return the note, or {@code null} if {@link #run()} has not run, or completed
+	 */
+	public @Nullable String note() {
+		return this.note;
 	}
 
 }

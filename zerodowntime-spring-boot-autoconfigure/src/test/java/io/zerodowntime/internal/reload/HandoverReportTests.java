@@ -2,6 +2,7 @@ package io.zerodowntime.internal.reload;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import io.zerodowntime.reload.ReloadCounts;
 import io.zerodowntime.reload.ReloadOutcome;
@@ -26,6 +27,17 @@ class HandoverReportTests {
 	}
 
 	@Test
+	void theNotesOfTheReloadReachTheChild() {
+		ReloadReport reload = new ReloadReport("0f1e2d3c", "signal SIGUSR2", ReloadOutcome.SUCCEEDED, 4242L, null,
+				STARTED, Duration.ofMillis(6_500), Duration.ofMillis(6_512),
+				List.of("The CDS archive /srv/app.jsa was made before the jar: the new generation starts without it",
+						"warm-up incomplete: 40 request(s) to [/] …; 3 failed (first: GET / answered 503)"));
+		HandoverReport sent = new HandoverReport(reload, new ReloadCounts(3, 1, 7));
+		assertThat(sent.encode()).doesNotContain("CDS").endsWith(" signal SIGUSR2");
+		assertThat(HandoverReport.decode(sent.encode(), 4242)).isEqualTo(sent);
+	}
+
+	@Test
 	void aReloadWithoutReadinessTimeIsReadWithout() {
 		ReloadReport reload = new ReloadReport("0f1e2d3c", "endpoint", ReloadOutcome.SUCCEEDED, 4242L, null, STARTED,
 				null, Duration.ofMillis(10));
@@ -41,6 +53,7 @@ class HandoverReportTests {
 		assertThat(read.reload().childPid()).isEqualTo(77);
 		assertThat(read.reload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
 		assertThat(read.reload().duration()).isEqualTo(Duration.ofMillis(3));
+		assertThat(read.reload().notes()).as("a parent of an earlier version sends none").isEmpty();
 	}
 
 	@Test

@@ -18,7 +18,7 @@ public final class HandshakingChild {
 
 	public static void main(String[] args) throws Exception {
 		ParentHandshake handshake = new ParentHandshake(Generation.current(), Duration.ofSeconds(30));
-		boolean tookOver = handshake.reportReady(() -> {
+		boolean tookOver = handshake.reportReady(System.getenv("HANDSHAKING_CHILD_NOTE"), () -> {
 		});
 		if (!tookOver) {
 			System.exit(2);

@@ -208,6 +208,27 @@ class ReloadCoordinatorTests {
 	}
 
 	@Test
+	void aNoteOfTheChildsStartIsReportedByTheReloadAndToldToTheChild(@TempDir Path temp) throws Exception {
+		Path told = temp.resolve("told.txt");
+		this.told = told;
+		String note = "warm-up incomplete: 40 request(s) to [/]; 3 failed";
+		ReloadCoordinator reloader = serving(reloader(
+				"HANDSHAKING_CHILD_NOTE='" + note + "' " + handshakingChild() + " '" + told + "'", Duration.ofSeconds(30)));
+		ReloadTicket ticket = reloader.trigger("test");
+		ReloadStatus status = awaitState(reloader, ReloadState.DRAINING);
+		assertThat(status.lastReload().outcome()).isEqualTo(ReloadOutcome.SUCCEEDED);
+		assertThat(status.lastReload().notes()).containsExactly(note);
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		// the child writes the line it was told
+		while (!(Files.exists(told) && Files.readString(told).endsWith("test")) && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		HandoverReport report = HandoverReport.decode(Files.readString(told).trim(), ticket.childPid());
+		assertThat(report).as("what the child was told: %s", Files.readString(told)).isNotNull();
+		assertThat(report.reload().notes()).containsExactly(note);
+	}
+
+	@Test
 	void childThatDiesDuringTheDrainLeavesThisGenerationServingAndTheReloadFailed() throws Exception {
 		this.resumeReason = "new generation died while this generation was still draining";
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -64,7 +64,16 @@ class WarmUpTests {
 	void failedRequestsKeepAGenerationFromTakingOverOnlyWhenRequired() {
 		String notReady = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), true).run();
 		assertThat(notReady).startsWith("warm-up incomplete").contains("4 failed").contains("GET /fail answered 500");
-		assertThat(new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), false).run()).isNull();
+		WarmUp notRequired = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), false);
+		assertThat(notRequired.run()).isNull();
+		assertThat(notRequired.note()).as("what the reload reports").startsWith("warm-up incomplete").contains("4 failed");
+	}
+
+	@Test
+	void aCompleteWarmUpLeavesNoNote() {
+		WarmUp warmUp = new WarmUp(this.context, List.of("/ok"), List::of, 4, Duration.ofSeconds(20), false);
+		assertThat(warmUp.run()).isNull();
+		assertThat(warmUp.note()).isNull();
 	}
 
 	@Test
