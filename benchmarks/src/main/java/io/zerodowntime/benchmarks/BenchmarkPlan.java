@@ -30,18 +30,30 @@ record BenchmarkPlan(String name, int clients, int reloadsPerCell, int restarts,
 			Duration.ZERO, FULL.beforeTakeover(), FULL.afterTakeover(), 0, List.of(BenchmarkHandoff.INHERIT),
 			List.of(Mode.KEEP_ALIVE), false);
 
+	/**
+	 * The full run's archive section alone: starts with a class data archive and without,
+	 * on Java 17 and (if found) Java 25.
+	 */
+	static final BenchmarkPlan ARCHIVE = new BenchmarkPlan("archive", 0, 5, 0, 0, Duration.ZERO, Duration.ZERO,
+			Duration.ZERO, Duration.ZERO, 0, List.of(BenchmarkHandoff.INHERIT), List.of(Mode.KEEP_ALIVE), true);
+
 	static BenchmarkPlan named(String name) {
 		return switch (name) {
 			case "full" -> FULL;
 			case "smoke" -> SMOKE;
 			case "takeover" -> TAKEOVER;
+			case "archive" -> ARCHIVE;
 			default -> throw new IllegalArgumentException(
-					"unknown benchmark plan '" + name + "': full, smoke or takeover");
+					"unknown benchmark plan '" + name + "': full, smoke, takeover or archive");
 		};
 	}
 
 	boolean takeoverOnly() {
 		return this == TAKEOVER;
+	}
+
+	boolean archiveOnly() {
+		return this == ARCHIVE;
 	}
 
 }

@@ -36,6 +36,8 @@ final class BenchmarkReport {
 
 	private final List<SupervisorRun.Result> supervisors = new ArrayList<>();
 
+	private final List<ArchiveRun.Result> archives = new ArrayList<>();
+
 	private final List<String> notes = new ArrayList<>();
 
 	private long elapsedSeconds;
@@ -66,6 +68,10 @@ final class BenchmarkReport {
 
 	void add(SupervisorRun.Result supervisor) {
 		this.supervisors.add(supervisor);
+	}
+
+	void add(ArchiveRun.Result archive) {
+		this.archives.add(archive);
 	}
 
 	void note(String note) {
@@ -191,6 +197,23 @@ final class BenchmarkReport {
 					stats(supervisor.reloadCommandTimes()), supervisor.failedReloads(), supervisor.requests(),
 					supervisor.failedRequests()));
 		}
+		if (!this.archives.isEmpty()) {
+			md.append("\n## Starts with a class data archive (ms: median / min / max; no load)\n\n");
+			md.append("The sample extracted (`java -Djarmode=tools -jar app.jar extract`), an archive made by a "
+					+ "training run (`-Dspring.context.exit=onRefresh`), then the same reloads with the archive on "
+					+ "the command line and without it.\n\n");
+			md.append("| JVM | archive | training s | archive MiB | generation 0 start, without / with "
+					+ "| reload (trigger → new pid serving), without | with | median with vs without |\n");
+			md.append("|---|---|---|---|---|---|---|---|\n");
+			for (ArchiveRun.Result archive : this.archives) {
+				md.append(row(archive.java(), archive.archive(), format(archive.training().toMillis() / 1000.0),
+						format(archive.archiveBytes() / 1048576.0),
+						archive.without().firstStart().toMillis() + " / " + archive.with().firstStart().toMillis(),
+						stats(archive.without().reloads()), stats(archive.with().reloads()),
+						change((long) median(archive.without().reloads(), Duration::toMillis),
+								(long) median(archive.with().reloads(), Duration::toMillis))));
+			}
+		}
 		if (!this.notes.isEmpty()) {
 			md.append("\n## Notes\n\n");
 			this.notes.forEach((note) -> md.append("- ").append(note).append('\n'));
@@ -221,6 +244,24 @@ final class BenchmarkReport {
 				md.append(row(warmUp, "**failed requests**", "", timeline.failures(), "", "", "", ""));
 			}
 		}
+		md.append("\nThe goal for the first 10 s after the takeover: requests/s within 10 % of the steady state, p99 "
+				+ "within 1.5× of its p99.\n\n");
+		for (TakeoverRun.Timeline timeline : takeover.timelines()) {
+			timeline.summary().stream().filter((window) -> window.label().equals("+0–10 s")).findFirst()
+				.ifPresent((first10) -> md.append("- warm-up ")
+					.append(timeline.warmUp() ? "on" : "off")
+					.append(": ")
+					.append(String.format(Locale.ROOT, "%.0f %% of the requests/s, p99 %.2f× (%s)",
+							100 * first10.requestsPerSecond() / timeline.steady().requestsPerSecond(),
+							first10.p99Millis() / timeline.steady().p99Millis(),
+							meetsGoal(first10, timeline.steady()) ? "met" : "not met"))
+					.append('\n'));
+		}
+	}
+
+	private static boolean meetsGoal(TakeoverRun.Window first10, TakeoverRun.Window steady) {
+		return first10.requestsPerSecond() >= 0.9 * steady.requestsPerSecond()
+				&& first10.p99Millis() <= 1.5 * steady.p99Millis();
 	}
 
 	private Map<String, Object> tree() {
@@ -288,6 +329,18 @@ final class BenchmarkReport {
 			entry.put("failedReloads", supervisor.failedReloads());
 			entry.put("requests", supervisor.requests());
 			entry.put("failedRequests", supervisor.failedRequests());
+			return entry;
+		}).toList());
+		tree.put("archives", this.archives.stream().map((archive) -> {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("java", archive.java());
+			entry.put("archive", archive.archive());
+			entry.put("trainingMs", archive.training().toMillis());
+			entry.put("archiveBytes", archive.archiveBytes());
+			entry.put("firstStartWithoutMs", archive.without().firstStart().toMillis());
+			entry.put("firstStartWithMs", archive.with().firstStart().toMillis());
+			entry.put("reloadWithoutMs", archive.without().reloads().stream().map(BenchmarkReport::millis).toList());
+			entry.put("reloadWithMs", archive.with().reloads().stream().map(BenchmarkReport::millis).toList());
 			return entry;
 		}).toList());
 		tree.put("notes", this.notes);

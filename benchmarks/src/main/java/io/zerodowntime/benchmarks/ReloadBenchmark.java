@@ -42,6 +42,11 @@ public final class ReloadBenchmark {
 
 	private static void run(BenchmarkPlan plan, Path work, BenchmarkReport report) throws Exception {
 		String java = javaVersion();
+		if (plan.archiveOnly()) {
+			System.out.println("Starts with a class data archive and without (" + java + ")");
+			archiveRuns(plan, work, java, report);
+			return;
+		}
 		if (plan.takeoverOnly()) {
 			System.out.println("Around a takeover, " + plan.clients() + " clients (" + java + ")");
 			report.add(new TakeoverRun(plan.clients(), plan.beforeTakeover(), plan.afterTakeover()).run(work, java));
@@ -65,6 +70,8 @@ public final class ReloadBenchmark {
 		report.add(new StabilityRun(plan.stabilityGenerations()).run(work, java));
 		System.out.println("     supervisor and ReloadCommand over " + plan.reloadsPerCell() + " reloads");
 		report.add(new SupervisorRun(plan.reloadsPerCell()).run(work, java));
+		System.out.println("     starts with a class data archive and without");
+		archiveRuns(plan, work, java, report);
 		System.out.println("[4/4] JVM matrix");
 		Path otherJdk = plan.javaMatrix() ? otherJdk() : null;
 		if (otherJdk == null) {
@@ -79,6 +86,24 @@ public final class ReloadBenchmark {
 				runCell(new ReloadCell(BenchmarkHandoff.INHERIT, mode, plan.clients(), plan.reloadsPerCell()),
 						BenchmarkHandoff.INHERIT, work, otherJava, report);
 			}
+		}
+		finally {
+			System.clearProperty("sample.java.home");
+		}
+	}
+
+	// a CDS archive on this JVM, an AOT cache on Java 25
+	private static void archiveRuns(BenchmarkPlan plan, Path work, String java, BenchmarkReport report)
+			throws Exception {
+		report.add(new ArchiveRun(plan.reloadsPerCell()).run(work, java));
+		Path otherJdk = otherJdk();
+		if (otherJdk == null) {
+			report.note("AOT cache: no Java 25 JDK found under /usr/lib/jvm");
+			return;
+		}
+		System.setProperty("sample.java.home", otherJdk.toString());
+		try {
+			report.add(new ArchiveRun(plan.reloadsPerCell()).run(work, javaVersion()));
 		}
 		finally {
 			System.clearProperty("sample.java.home");

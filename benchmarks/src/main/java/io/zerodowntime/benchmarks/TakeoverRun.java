@@ -28,7 +28,8 @@ final class TakeoverRun {
 	/**
 	 * The windows after the takeover that the report sums up, in seconds.
 	 */
-	private static final int[][] SUMMARY_WINDOWS = { { 0, 5 }, { 5, 10 }, { 10, 20 }, { 20, 30 }, { 30, 60 } };
+	private static final int[][] SUMMARY_WINDOWS = { { 0, 5 }, { 5, 10 }, { 0, 10 }, { 10, 20 }, { 20, 30 },
+			{ 30, 60 } };
 
 	private final int clients;
 

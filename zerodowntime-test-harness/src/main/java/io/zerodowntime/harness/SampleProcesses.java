@@ -36,7 +36,7 @@ public final class SampleProcesses implements AutoCloseable {
 
 	private final Path directory;
 
-	private final Path jar;
+	private Path jar;
 
 	private final Path log;
 
@@ -179,6 +179,15 @@ public final class SampleProcesses implements AutoCloseable {
 			Thread.sleep(200);
 		}
 		throw new IllegalStateException("no answer on port " + port + " within " + STARTUP + ":\n" + logText());
+	}
+
+	/**
+	 * Run this jar instead of the copy of the sample (say, the sample extracted for a class
+	 * data archive): {@code -jar} names it in every generation.
+	 * @param jar the jar
+	 */
+	public void runJar(Path jar) {
+		this.jar = jar.toAbsolutePath();
 	}
 
 	public Path jar() {
