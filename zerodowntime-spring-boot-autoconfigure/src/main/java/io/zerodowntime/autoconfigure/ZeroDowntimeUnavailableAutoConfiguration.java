@@ -21,7 +21,8 @@ import org.springframework.web.context.WebApplicationContext;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} that says why reloads are off when {@code zerodowntime.enabled=true}
  * but {@link ZeroDowntimeAutoConfiguration} did not apply (not Linux, not a servlet web
- * application, a web server other than Tomcat), instead of leaving the user to find out at the first reload.
+ * application, a web server other than Tomcat), instead of leaving the user to find out at
+ * the first reload. A reload signal is then logged as ignored, with the same reason.
  *
  * @author zerodowntime
  */

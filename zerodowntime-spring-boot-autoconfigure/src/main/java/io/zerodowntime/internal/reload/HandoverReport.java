@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * One line on the control channel, after {@code SERVING}:
- * {@code RELOADED <succeeded>,<failed>,<rejected> <id> <startedAt ms> <childReady ms|-> <duration ms> [notes=<base64url>] <trigger>},
- * the notes (if any) one per line before encoding. A parent that sends nothing (an older version, or one that died) leaves the child with
- * the counts of its environment.
+ * {@code RELOADED <succeeded>,<failed>,<rejected> <id> <startedAt ms> <childReady ms|->
+ * <duration ms> [notes=<base64url>] <trigger>}, the notes (if any) one per line before
+ * encoding. A parent that sends nothing (an older version, or one that died) leaves the
+ * child with the counts of its environment; one of an earlier version sends no notes.
  *
  * @param reload the reload that made the child
  * @param counts the counts before that reload's success is added
