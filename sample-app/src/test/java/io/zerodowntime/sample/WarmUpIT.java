@@ -1,6 +1,9 @@
 package io.zerodowntime.sample;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -96,10 +99,14 @@ class WarmUpIT {
 	void whatDidNotStopTheReloadIsInItsNotesInBothGenerations() throws Exception {
 		HandoffUnderTest handoff = HandoffUnderTest.INHERIT;
 		int port = handoff.port();
-		Path archive = this.temp.resolve("gone.jsa");
+		Path archive = this.temp.resolve("stale.jsa");
 		try (TestNetwork network = handoff.network();
 				SampleProcesses processes = new SampleProcesses(this.temp, network)) {
-			// an archive the next generation starts without, and a warm-up that cannot complete in time
+			// an archive made for an earlier jar (not a real one: the JVM starts without it either way),
+			// and a warm-up that cannot complete in time
+			Files.writeString(archive, "made for the previous jar");
+			Files.setLastModifiedTime(archive,
+					FileTime.from(Files.getLastModifiedTime(processes.jar()).toInstant().minus(Duration.ofHours(1))));
 			processes.launchWith(List.of(), List.of("-XX:SharedArchiveFile=" + archive));
 			ServiceUnderTest service = new ServiceUnderTest(network, processes, port);
 			long oldPid = service.start(handoff.argument(), "--zerodowntime.warm-up.paths=/slow?ms=5000",
@@ -107,11 +114,11 @@ class WarmUpIT {
 			long newPid = service.reloadBySignal(oldPid).newPid();
 			String status = service.get("/actuator/reload").body();
 			assertThat(status).as("the new generation's status").contains("\"generation\":1")
-				.contains("\"notes\":[\"The CDS archive " + archive
-						+ " does not exist: the new generation starts without it, more slowly\",\"warm-up incomplete: ")
+				.contains("\"notes\":[\"The CDS archive " + archive + " was made before " + processes.jar())
+				.contains(": the new generation starts without it, more slowly\",\"warm-up incomplete: ")
 				.contains("/slow?ms=5000");
 			assertThat(processes.logText()).as("the old generation's log")
-				.containsPattern(" " + oldPid + " --- .*The CDS archive " + archive + " does not exist")
+				.containsPattern(" " + oldPid + " --- .*The CDS archive " + archive + " was made before")
 				.containsPattern(" " + newPid + " --- .*Warm-up incomplete \\(taking over anyway\\)");
 		}
 	}
