@@ -61,7 +61,8 @@ public final class ReloadSignal {
 	 * @param reason why reloads are off
 	 */
 	public static void ignoreBecause(String reason) {
-		onSignal((signal) -> logger.warn("SIG" + signal.getName() + " ignored: zero-downtime reloads are off: " + reason));
+		onSignal((signal) -> logger
+			.warn("SIG" + signal.getName() + " ignored: zero-downtime reloads are off: " + reason));
 	}
 
 	/**
