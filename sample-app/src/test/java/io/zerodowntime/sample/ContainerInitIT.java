@@ -57,10 +57,7 @@ class ContainerInitIT {
 			assertThat(status).contains("\"state\":\"UNAVAILABLE\"").contains("PID 1").contains("zerodowntime.supervisor");
 			long pidOne = processes.generationPids().get(0);
 			SampleProcesses.signal(pidOne, "USR2");
-			long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
-			while (!processes.logText().contains("SIGUSR2 refused: ") && System.nanoTime() < deadline) {
-				Thread.sleep(100);
-			}
+			processes.awaitLogLine((line) -> line.contains("SIGUSR2 refused: "), ServiceUnderTest.RELOAD_TIMEOUT);
 			assertThat(processes.logText()).contains("SIGUSR2 refused: this process is PID 1");
 			assertThat(processes.livePids()).as("nothing spawned").containsExactly(pidOne);
 			assertThat(service.get("/").body()).contains("generation=0\n");

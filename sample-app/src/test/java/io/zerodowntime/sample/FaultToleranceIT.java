@@ -416,11 +416,9 @@ class FaultToleranceIT {
 	}
 
 	private void awaitLog(Predicate<String> line) throws InterruptedException {
-		long deadline = System.nanoTime() + ServiceUnderTest.RELOAD_TIMEOUT.toNanos();
-		while (this.processes.logText().lines().noneMatch(line) && System.nanoTime() < deadline) {
-			Thread.sleep(100);
-		}
-		assertThat(this.processes.logText().lines().anyMatch(line)).as("log:\n%s", this.processes.logText()).isTrue();
+		assertThat(this.processes.awaitLogLine(line, ServiceUnderTest.RELOAD_TIMEOUT))
+			.as("log:\n%s", this.processes.logText())
+			.isTrue();
 	}
 
 	private int failures() {

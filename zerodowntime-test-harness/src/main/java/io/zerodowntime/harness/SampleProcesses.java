@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import jnr.posix.POSIXFactory;
@@ -165,6 +166,23 @@ public final class SampleProcesses implements AutoCloseable {
 	public static String javaBinary() {
 		String home = System.getProperty("sample.java.home", System.getProperty("java.home"));
 		return Path.of(home, "bin", "java").toString();
+	}
+
+	/**
+	 * Wait until a line of {@link #log()} matches.
+	 * @param line what the line must match
+	 * @param timeout how long to wait
+	 * @return whether a line matched in time
+	 */
+	public boolean awaitLogLine(Predicate<String> line, Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (logText().lines().noneMatch(line)) {
+			if (System.nanoTime() >= deadline) {
+				return false;
+			}
+			Thread.sleep(100);
+		}
+		return true;
 	}
 
 	/**

@@ -55,19 +55,12 @@ class JettyApplicationIT {
 			assertThat(processes.logText()).containsOnlyOnce(OFF).containsOnlyOnce("zero-downtime reloads are off");
 
 			SampleProcesses.signal(process.pid(), "USR2");
-			awaitLog(processes, "SIGUSR2 ignored: " + OFF);
+			processes.awaitLogLine((line) -> line.contains("SIGUSR2 ignored: " + OFF), Duration.ofSeconds(30));
+			assertThat(processes.logText()).contains("SIGUSR2 ignored: " + OFF);
 			assertThat(process.isAlive()).isTrue();
 			assertThat(HttpExchange.send(port, "GET", "/").servedBy()).isEqualTo(process.pid());
 			assertThat(processes.logText()).doesNotContain("has not finished starting").doesNotContain("Exception");
 		}
-	}
-
-	private static void awaitLog(SampleProcesses processes, String line) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!processes.logText().contains(line) && System.nanoTime() < deadline) {
-			Thread.sleep(100);
-		}
-		assertThat(processes.logText()).contains(line);
 	}
 
 }
