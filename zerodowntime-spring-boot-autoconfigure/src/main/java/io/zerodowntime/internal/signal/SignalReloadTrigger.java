@@ -41,6 +41,13 @@ public class SignalReloadTrigger implements InitializingBean, DisposableBean {
 		ReloadSignal.install(this.signalName);
 		ReloadSignal.onSignal(this::handle);
 		logger.debug("Reloads are triggered by SIG" + this.signalName);
+		if (JvmSuspendSignal.isShared(this.signalName, System.getenv())) {
+			logger.warn("SIG" + this.signalName + " is also this JVM's thread suspend/resume signal: a Java Flight "
+					+ "Recorder recording (or another profiler that suspends threads) would trigger a reload with "
+					+ "every sample. Start the service with the environment variable " + JvmSuspendSignal.VARIABLE
+					+ "=" + JvmSuspendSignal.MOVED_TO + " (the generations the starter starts get it), or set "
+					+ "zerodowntime.signal=USR1");
+		}
 	}
 
 	private void handle(Signal signal) {
