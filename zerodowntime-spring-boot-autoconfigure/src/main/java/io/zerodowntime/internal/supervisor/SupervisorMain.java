@@ -3,6 +3,8 @@ package io.zerodowntime.internal.supervisor;
 import java.io.IOException;
 import java.util.List;
 
+import io.zerodowntime.internal.signal.JvmSuspendSignal;
+
 /**
  * The supervisor in a JVM of its own (see {@link LeanSupervisor}). Arguments: the reload
  * signal (or {@code -}), why the service is supervised, then the command that starts
@@ -30,6 +32,7 @@ public final class SupervisorMain {
 			status = new Supervisor(libc, logger, (environment) -> {
 				ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
 				builder.environment().putAll(environment);
+				JvmSuspendSignal.moveIn(builder.environment());
 				return builder.start();
 			}, SupervisorStarter.systemd(), SupervisorStarter.stopSignals(reloadSignal), reloadSignal).run();
 		}
