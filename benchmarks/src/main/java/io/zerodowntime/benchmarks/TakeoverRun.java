@@ -26,6 +26,20 @@ final class TakeoverRun {
 	private static final long SECOND = 1_000_000_000L;
 
 	/**
+	 * Longer than the default: under the clients' load, two JVMs on two cores, the child
+	 * can take two minutes to start on a slow machine.
+	 */
+	private static final String STARTUP_TIMEOUT = "4m";
+
+	/**
+	 * The warm-up as a user would configure it for this service: the path its clients ask
+	 * for, for long enough that the JIT compiles it (the variable {@code BENCHMARK_WARM_UP} replaces
+	 * it, to compare others).
+	 */
+	private static final String WARM_UP = System.getenv()
+		.getOrDefault("BENCHMARK_WARM_UP", "--zerodowntime.warm-up.paths=/");
+
+	/**
 	 * The windows after the takeover that the report sums up, in seconds.
 	 */
 	private static final int[][] SUMMARY_WINDOWS = { { 0, 5 }, { 5, 10 }, { 0, 10 }, { 10, 20 }, { 20, 30 },
@@ -62,9 +76,15 @@ final class TakeoverRun {
 		int port = BenchmarkHandoff.INHERIT.port();
 		try (TestNetwork network = TestNetwork.host();
 				SampleProcesses processes = new SampleProcesses(directory, network)) {
-			Process process = processes.start("--server.port=" + port, "--zerodowntime.warm-up.enabled=" + warmUp);
+			List<String> arguments = new ArrayList<>(List.of("--server.port=" + port,
+					"--zerodowntime.warm-up.enabled=" + warmUp, "--zerodowntime.startup-timeout=" + STARTUP_TIMEOUT));
+			if (warmUp) {
+				arguments.addAll(List.of(WARM_UP.split(" ")));
+			}
+			Process process = processes.start(arguments.toArray(String[]::new));
 			OverheadRun.awaitServing(port, process);
 			Recorder recorder = new Recorder(port, process.pid(), this.clients, network.threads());
+			GenerationCpu cpu = new GenerationCpu(process.pid());
 			recorder.start();
 			Thread.sleep(this.before.toMillis());
 			long triggeredAt = System.nanoTime();
@@ -72,6 +92,15 @@ final class TakeoverRun {
 			long takeoverAt = recorder.awaitTakeover(triggeredAt + TAKEOVER_TIMEOUT.toNanos());
 			Thread.sleep(Math.max(0, (takeoverAt + this.after.toNanos() - System.nanoTime()) / 1_000_000));
 			recorder.stop();
+			cpu.close();
+			double[] starting = cpu.cores(triggeredAt, takeoverAt);
+			StringBuilder line = new StringBuilder(String.format("    cores used, old/new: while the child starts %.2f/%.2f",
+					starting[0], starting[1]));
+			for (int s = 0; s < 10; s++) {
+				double[] second = cpu.cores(takeoverAt + s * SECOND, takeoverAt + (s + 1) * SECOND);
+				line.append(String.format("; +%d s %.2f/%.2f", s, second[0], second[1]));
+			}
+			System.out.println(line);
 			return recorder.timeline(warmUp, triggeredAt, takeoverAt, this.before, this.after);
 		}
 	}

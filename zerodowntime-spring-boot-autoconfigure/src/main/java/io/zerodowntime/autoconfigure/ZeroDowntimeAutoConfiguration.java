@@ -177,7 +177,7 @@ public final class ZeroDowntimeAutoConfiguration {
 		ZeroDowntimeProperties.WarmUp warmUp = properties.getWarmUp();
 		WarmUp warmUpBeforeReady = warmUp.isEnabled()
 				? new WarmUp(context, warmUp.getPaths(), () -> GenerationEnvironment.replayedRequests(System.getenv()),
-						warmUp.getRequests(), warmUp.getTimeout(), warmUp.isRequired())
+						warmUp.getRequests(), warmUp.getDuration(), warmUp.getTimeout(), warmUp.isRequired())
 				: null;
 		return new GenerationStartup(reloader, connectors, probe, pidFile.getIfAvailable(), exit,
 				backgroundWork(backgroundWork), properties.getBackgroundWork().getStopTimeout(), warmUpBeforeReady);

@@ -375,6 +375,14 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		private int requests = 40;
 
 		/**
+		 * How long to go on sending requests, the paths in turn, once the count is
+		 * reached: the JIT compiles a code path after thousands of calls, not dozens. Zero
+		 * sends the count only. Counts in the warm-up's timeout, and must be shorter than
+		 * it.
+		 */
+		private Duration duration = Duration.ZERO;
+
+		/**
 		 * Longest time the warm-up may take; requests not sent by then are not. Counts
 		 * in the startup timeout, and must be shorter than it.
 		 */
@@ -413,6 +421,14 @@ public class ZeroDowntimeProperties implements InitializingBean {
 			this.requests = requests;
 		}
 
+		public Duration getDuration() {
+			return this.duration;
+		}
+
+		public void setDuration(Duration duration) {
+			this.duration = duration;
+		}
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}
@@ -437,6 +453,11 @@ public class ZeroDowntimeProperties implements InitializingBean {
 			if (this.requests < 1) {
 				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.requests", this.requests,
 						"must be at least 1; set zerodowntime.warm-up.enabled=false to turn the warm-up off");
+			}
+			if (this.duration.isNegative() || this.duration.compareTo(this.timeout) >= 0) {
+				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.duration", this.duration,
+						"must be zero or more, and shorter than zerodowntime.warm-up.timeout (" + this.timeout
+								+ "), which it counts in");
 			}
 			if (this.timeout.compareTo(startupTimeout) >= 0) {
 				throw new InvalidConfigurationPropertyValueException("zerodowntime.warm-up.timeout", this.timeout,

@@ -280,16 +280,17 @@ class ZeroDowntimeAutoConfigurationTests {
 		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
 			assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp")
 				.isInstanceOf(WarmUp.class)
-				.extracting("paths", "requests", "timeout", "required")
-				.containsExactly(List.of(), 40, Duration.ofSeconds(10), false);
+				.extracting("paths", "requests", "duration", "timeout", "required")
+				.containsExactly(List.of(), 40, Duration.ZERO, Duration.ofSeconds(10), false);
 		});
 		this.runner
 			.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.paths=/items,/items?page=2",
-					"zerodowntime.warm-up.requests=100", "zerodowntime.warm-up.timeout=20s",
-					"zerodowntime.warm-up.required=true")
+					"zerodowntime.warm-up.requests=100", "zerodowntime.warm-up.duration=5s",
+					"zerodowntime.warm-up.timeout=20s", "zerodowntime.warm-up.required=true")
 			.run((context) -> assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp")
-				.extracting("paths", "requests", "timeout", "required")
-				.containsExactly(List.of("/items", "/items?page=2"), 100, Duration.ofSeconds(20), true));
+				.extracting("paths", "requests", "duration", "timeout", "required")
+				.containsExactly(List.of("/items", "/items?page=2"), 100, Duration.ofSeconds(5), Duration.ofSeconds(20),
+						true));
 		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.warm-up.enabled=false")
 			.run((context) -> assertThat(context.getBean(GenerationStartup.class)).extracting("warmUp").isNull());
 	}
@@ -324,6 +325,12 @@ class ZeroDowntimeAutoConfigurationTests {
 	void warmUpTimeoutNotShorterThanTheStartupTimeoutFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.warm-up.timeout", "zerodowntime.startup-timeout=30s",
 				"zerodowntime.warm-up.timeout=30s");
+	}
+
+	@Test
+	void warmUpDurationNotShorterThanItsTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.warm-up.duration", "zerodowntime.warm-up.duration=10s");
+		assertStartupFailsNaming("zerodowntime.warm-up.duration", "zerodowntime.warm-up.duration=-1s");
 	}
 
 	@Test

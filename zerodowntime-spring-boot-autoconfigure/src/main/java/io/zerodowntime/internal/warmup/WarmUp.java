@@ -52,6 +52,8 @@ public class WarmUp {
 
 	private final int requests;
 
+	private final Duration duration;
+
 	private final Duration timeout;
 
 	private final boolean required;
@@ -65,17 +67,19 @@ public class WarmUp {
 	 * are neither, {@link #DEFAULT_PATH}
 	 * @param replayed the requests the previous generation served recently, path and
 	 * query, most recent first
-	 * @param requests how many requests to send in all
+	 * @param requests how many requests to send at least
+	 * @param duration how long to go on sending once they are sent
 	 * @param timeout how long the warm-up may take
 	 * @param required whether a warm-up that is not complete (a request failed or not
 	 * sent in time) keeps this generation from taking over
 	 */
 	public WarmUp(ApplicationContext context, List<String> paths, Supplier<List<String>> replayed, int requests,
-			Duration timeout, boolean required) {
+			Duration duration, Duration timeout, boolean required) {
 		this.context = context;
 		this.paths = List.copyOf(paths);
 		this.replayed = replayed;
 		this.requests = requests;
+		this.duration = duration;
 		this.timeout = timeout;
 		this.required = required;
 	}
@@ -106,7 +110,8 @@ public class WarmUp {
 		}
 		try (WarmUpListener listener = WarmUpListener.open(server.getTomcat().getService(), factory)) {
 			List<String> inTurn = List.copyOf(paths);
-			WarmUpRequests.Result result = WarmUpRequests.send(listener, inTurn, this.requests, this.timeout);
+			WarmUpRequests.Result result = WarmUpRequests.send(listener, inTurn, this.requests, this.duration,
+					this.timeout);
 			return report(result, listener, describe(inTurn, replayed));
 		}
 		catch (LifecycleException | RuntimeException ex) {

@@ -42,6 +42,8 @@ final class WarmUpRequests {
 
 	private final int requests;
 
+	private final long endOfDuration;
+
 	private final AtomicInteger next = new AtomicInteger();
 
 	private final AtomicInteger answered = new AtomicInteger();
@@ -52,23 +54,25 @@ final class WarmUpRequests {
 
 	private final AtomicReference<@Nullable String> firstFailure = new AtomicReference<>();
 
-	private WarmUpRequests(WarmUpListener listener, List<String> paths, int requests) {
+	private WarmUpRequests(WarmUpListener listener, List<String> paths, int requests, long endOfDuration) {
 		this.listener = listener;
 		this.paths = paths;
 		this.requests = requests;
+		this.endOfDuration = endOfDuration;
 	}
 
 	/**
-	 * Send the requests, the paths in turn, until all are answered or the timeout passes.
+	 * Send the requests, the paths in turn, until all are answered and the duration has
+	 * passed, or the timeout passes.
 	 * @return what happened
 	 */
-	static Result send(WarmUpListener listener, List<String> paths, int requests, Duration timeout)
-			throws InterruptedException {
-		return new WarmUpRequests(listener, paths, requests).send(timeout);
+	static Result send(WarmUpListener listener, List<String> paths, int requests, Duration duration,
+			Duration timeout) throws InterruptedException {
+		long start = System.nanoTime();
+		return new WarmUpRequests(listener, paths, requests, start + duration.toNanos()).send(start, timeout);
 	}
 
-	private Result send(Duration timeout) throws InterruptedException {
-		long start = System.nanoTime();
+	private Result send(long start, Duration timeout) throws InterruptedException {
 		long deadline = start + timeout.toNanos();
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService workers = Executors.newFixedThreadPool(CONCURRENCY, (task) -> {
@@ -88,7 +92,7 @@ final class WarmUpRequests {
 			workers.shutdownNow();
 		}
 		int sent = this.answered.get() + this.failed.get();
-		return new Result(sent, this.failed.get(), this.requests - sent, this.connections.get(),
+		return new Result(sent, this.failed.get(), Math.max(0, this.requests - sent), this.connections.get(),
 				this.firstFailure.get(), Duration.ofNanos(System.nanoTime() - start));
 	}
 
@@ -97,7 +101,7 @@ final class WarmUpRequests {
 		int onThisConnection = 0;
 		try {
 			int index;
-			while ((index = this.next.getAndIncrement()) < this.requests) {
+			while ((index = this.next.getAndIncrement()) < this.requests || isWithinDuration()) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
 					return;
@@ -120,6 +124,10 @@ final class WarmUpRequests {
 		finally {
 			close(client);
 		}
+	}
+
+	private boolean isWithinDuration() {
+		return System.nanoTime() - this.endOfDuration < 0;
 	}
 
 	private void send(HttpClient client, String path, Duration timeout) throws InterruptedException {

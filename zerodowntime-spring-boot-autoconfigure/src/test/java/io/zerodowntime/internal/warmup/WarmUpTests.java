@@ -41,10 +41,20 @@ class WarmUpTests {
 	}
 
 	@Test
+	void aDurationKeepsTheRequestsGoingOnceTheCountIsReached() {
+		long start = System.nanoTime();
+		assertThat(new WarmUp(this.context, List.of("/ok"), List::of, 1, Duration.ofMillis(800), Duration.ofSeconds(20),
+				true)
+			.run()).isNull();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+		assertThat(this.context.getBean(RecordingServlet.class).seen).hasSizeGreaterThan(1);
+	}
+
+	@Test
 	void requestsReachTheApplicationOnAPrivatePortThatIsClosedAfterwards() throws Exception {
 		int mainPort = this.context.getWebServer().getPort();
-		String notReady = new WarmUp(this.context, List.of("/ok", "/ok?second"), List::of, 12, Duration.ofSeconds(20),
-				true)
+		String notReady = new WarmUp(this.context, List.of("/ok", "/ok?second"), List::of, 12, Duration.ZERO,
+				Duration.ofSeconds(20), true)
 			.run();
 		assertThat(notReady).isNull();
 		List<Seen> seen = this.context.getBean(RecordingServlet.class).seen;
@@ -62,30 +72,36 @@ class WarmUpTests {
 
 	@Test
 	void failedRequestsKeepAGenerationFromTakingOverOnlyWhenRequired() {
-		String notReady = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), true).run();
+		String notReady = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ZERO,
+				Duration.ofSeconds(20), true)
+			.run();
 		assertThat(notReady).startsWith("warm-up incomplete").contains("4 failed").contains("GET /fail answered 500");
-		WarmUp notRequired = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ofSeconds(20), false);
+		WarmUp notRequired = new WarmUp(this.context, List.of("/fail"), List::of, 4, Duration.ZERO,
+				Duration.ofSeconds(20), false);
 		assertThat(notRequired.run()).isNull();
 		assertThat(notRequired.note()).as("what the reload reports").startsWith("warm-up incomplete").contains("4 failed");
 	}
 
 	@Test
 	void aCompleteWarmUpLeavesNoNote() {
-		WarmUp warmUp = new WarmUp(this.context, List.of("/ok"), List::of, 4, Duration.ofSeconds(20), false);
+		WarmUp warmUp = new WarmUp(this.context, List.of("/ok"), List::of, 4, Duration.ZERO, Duration.ofSeconds(20),
+				false);
 		assertThat(warmUp.run()).isNull();
 		assertThat(warmUp.note()).isNull();
 	}
 
 	@Test
 	void requestsNotSentInTimeKeepAGenerationFromTakingOverOnlyWhenRequired() {
-		String notReady = new WarmUp(this.context, List.of("/ok?sleep"), List::of, 100, Duration.ofMillis(500), true)
+		String notReady = new WarmUp(this.context, List.of("/ok?sleep"), List::of, 100, Duration.ZERO,
+				Duration.ofMillis(500), true)
 			.run();
 		assertThat(notReady).startsWith("warm-up incomplete").containsPattern("[1-9]\\d* not sent within PT0.5S");
 	}
 
 	@Test
 	void withoutPathsTheWarmUpAsksForOneNoApplicationServes() {
-		assertThat(new WarmUp(this.context, List.of(), List::of, 5, Duration.ofSeconds(20), true).run()).isNull();
+		assertThat(new WarmUp(this.context, List.of(), List::of, 5, Duration.ZERO, Duration.ofSeconds(20), true).run())
+			.isNull();
 		assertThat(this.context.getBean(RecordingServlet.class).seen).extracting(Seen::path)
 			.containsOnly(WarmUp.DEFAULT_PATH);
 	}
@@ -93,7 +109,7 @@ class WarmUpTests {
 	@Test
 	void requestsThePreviousGenerationServedAreReplayedAfterTheListedPaths() {
 		assertThat(new WarmUp(this.context, List.of("/ok"), () -> List.of("/ok?replayed=1", "/ok?replayed=2"), 3,
-				Duration.ofSeconds(20), true)
+				Duration.ZERO, Duration.ofSeconds(20), true)
 			.run()).isNull();
 		assertThat(this.context.getBean(RecordingServlet.class).seen).extracting(Seen::path)
 			.containsExactlyInAnyOrder("/ok", "/ok?replayed=1", "/ok?replayed=2");
@@ -105,7 +121,7 @@ class WarmUpTests {
 		ssl.setClientAuth(Ssl.ClientAuth.NEED);
 		// read when the warm-up runs: as if the main listener had been made with it
 		this.context.getBean(TomcatServletWebServerFactory.class).setSsl(ssl);
-		assertThat(new WarmUp(this.context, List.of("/ok"), List::of, 4, Duration.ofSeconds(20), true).run())
+		assertThat(new WarmUp(this.context, List.of("/ok"), List::of, 4, Duration.ZERO, Duration.ofSeconds(20), true).run())
 			.startsWith("warm-up skipped")
 			.contains("server.ssl.client-auth=need");
 		assertThat(this.context.getBean(RecordingServlet.class).seen).isEmpty();
