@@ -225,9 +225,10 @@ final class BenchmarkReport {
 		md.append("\n## Around a takeover (").append(takeover.java()).append(", ").append(takeover.clients())
 			.append(" keep-alive clients, one reload, warm-up off then on)\n\n");
 		md.append("Requests completed in each window; after the takeover, seconds from the first answer of the new "
-				+ "pid. Percentages are of the old generation's steady state in the same run.\n\n");
-		md.append("| warm-up | window | s | req/s | of steady | p50 ms | p99 ms | max ms |\n");
-		md.append("|---|---|---|---|---|---|---|---|\n");
+				+ "pid. Percentages are of the old generation's steady state in the same run. Warm-up on: `"
+				+ takeover.warmUp() + "`. Cores: the share of one core each JVM used (from `/proc/<pid>/stat`).\n\n");
+		md.append("| warm-up | window | s | req/s | of steady | p50 ms | p99 ms | max ms | cores: old / new generation |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|\n");
 		for (TakeoverRun.Timeline timeline : takeover.timelines()) {
 			String warmUp = timeline.warmUp() ? "on" : "off";
 			double steady = timeline.steady().requestsPerSecond();
@@ -238,10 +239,11 @@ final class BenchmarkReport {
 			for (TakeoverRun.Window window : windows) {
 				md.append(row(warmUp, window.label(), format(window.seconds()), format(window.requestsPerSecond()),
 						String.format(Locale.ROOT, "%.0f %%", 100 * window.requestsPerSecond() / steady),
-						format(window.p50Millis()), format(window.p99Millis()), format(window.maxMillis())));
+						format(window.p50Millis()), format(window.p99Millis()), format(window.maxMillis()),
+						String.format(Locale.ROOT, "%.2f / %.2f", window.oldCores(), window.newCores())));
 			}
 			if (timeline.failures() > 0) {
-				md.append(row(warmUp, "**failed requests**", "", timeline.failures(), "", "", "", ""));
+				md.append(row(warmUp, "**failed requests**", "", timeline.failures(), "", "", "", "", ""));
 			}
 		}
 		md.append("\nThe goal for the first 10 s after the takeover: requests/s within 10 % of the steady state, p99 "

@@ -68,7 +68,7 @@ final class TakeoverRun {
 					timeline.whileStarting().seconds(), timeline.whileStarting().requestsPerSecond(),
 					timeline.summary().get(0).requestsPerSecond(), timeline.summary().get(0).p99Millis());
 		}
-		return new Result(java, this.clients, timelines);
+		return new Result(java, this.clients, WARM_UP, timelines);
 	}
 
 	private Timeline measure(Path work, boolean warmUp) throws Exception {
@@ -93,19 +93,11 @@ final class TakeoverRun {
 			Thread.sleep(Math.max(0, (takeoverAt + this.after.toNanos() - System.nanoTime()) / 1_000_000));
 			recorder.stop();
 			cpu.close();
-			double[] starting = cpu.cores(triggeredAt, takeoverAt);
-			StringBuilder line = new StringBuilder(String.format("    cores used, old/new: while the child starts %.2f/%.2f",
-					starting[0], starting[1]));
-			for (int s = 0; s < 10; s++) {
-				double[] second = cpu.cores(takeoverAt + s * SECOND, takeoverAt + (s + 1) * SECOND);
-				line.append(String.format("; +%d s %.2f/%.2f", s, second[0], second[1]));
-			}
-			System.out.println(line);
-			return recorder.timeline(warmUp, triggeredAt, takeoverAt, this.before, this.after);
+			return recorder.timeline(warmUp, triggeredAt, takeoverAt, this.before, this.after, cpu);
 		}
 	}
 
-	private static Window window(String label, long[][] answers, long from, long to) {
+	private static Window window(String label, long[][] answers, long from, long to, GenerationCpu cpu) {
 		int count = 0;
 		for (long[] answer : answers) {
 			if (answer[0] >= from && answer[0] < to) {
@@ -121,9 +113,10 @@ final class TakeoverRun {
 		}
 		Arrays.sort(latencies);
 		double seconds = (to - from) / 1e9;
+		double[] cores = cpu.cores(from, to);
 		return new Window(label, seconds, count / seconds, KeepAliveLoop.percentileMillis(latencies, 0.50),
-				KeepAliveLoop.percentileMillis(latencies, 0.99),
-				(count > 0) ? latencies[count - 1] / 1e6 : Double.NaN);
+				KeepAliveLoop.percentileMillis(latencies, 0.99), (count > 0) ? latencies[count - 1] / 1e6 : Double.NaN,
+				cores[0], cores[1]);
 	}
 
 	/**
@@ -197,7 +190,8 @@ final class TakeoverRun {
 			}, this.failures);
 		}
 
-		Timeline timeline(boolean warmUp, long triggeredAt, long takeoverAt, Duration before, Duration after) {
+		Timeline timeline(boolean warmUp, long triggeredAt, long takeoverAt, Duration before, Duration after,
+				GenerationCpu cpu) {
 			List<long[]> all = new ArrayList<>();
 			for (int i = 0; i < this.completed.size(); i++) {
 				long[] answers = this.completed.get(i);
@@ -208,19 +202,20 @@ final class TakeoverRun {
 			long[][] answers = all.toArray(long[][]::new);
 			// the last ten seconds before the trigger, the first few being the clients' own warm-up
 			long steadyFrom = triggeredAt - Math.min(before.toNanos() / 2, 10 * SECOND);
-			Window steady = window("steady state", answers, steadyFrom, triggeredAt);
-			Window starting = window("while the child starts", answers, triggeredAt, takeoverAt);
+			Window steady = window("steady state", answers, steadyFrom, triggeredAt, cpu);
+			Window starting = window("while the child starts", answers, triggeredAt, takeoverAt, cpu);
 			int seconds = (int) after.toSeconds();
 			List<Window> perSecond = new ArrayList<>();
 			for (int s = 0; s < seconds; s++) {
-				perSecond.add(window("+" + s + " s", answers, takeoverAt + s * SECOND, takeoverAt + (s + 1) * SECOND));
+				perSecond.add(
+						window("+" + s + " s", answers, takeoverAt + s * SECOND, takeoverAt + (s + 1) * SECOND, cpu));
 			}
 			List<Window> summary = new ArrayList<>();
 			for (int[] range : SUMMARY_WINDOWS) {
 				if (range[0] < seconds) {
 					int end = Math.min(range[1], seconds);
 					summary.add(window("+" + range[0] + "–" + end + " s", answers, takeoverAt + range[0] * SECOND,
-							takeoverAt + end * SECOND));
+							takeoverAt + end * SECOND, cpu));
 				}
 			}
 			return new Timeline(warmUp, steady, starting, summary, perSecond, this.failures.get());
@@ -229,10 +224,11 @@ final class TakeoverRun {
 	}
 
 	/**
-	 * Requests completed in a window: how many a second, and their latency in milliseconds.
+	 * Requests completed in a window: how many a second, and their latency in milliseconds;
+	 * and the share of a core the old generation and its child used meanwhile.
 	 */
 	record Window(String label, double seconds, double requestsPerSecond, double p50Millis, double p99Millis,
-			double maxMillis) {
+			double maxMillis, double oldCores, double newCores) {
 
 	}
 
@@ -247,7 +243,7 @@ final class TakeoverRun {
 	/**
 	 * The reload with the warm-up off, then on.
 	 */
-	record Result(String java, int clients, List<Timeline> timelines) {
+	record Result(String java, int clients, String warmUp, List<Timeline> timelines) {
 
 	}
 

@@ -95,8 +95,10 @@ public final class ZeroDowntimeAutoConfiguration {
 
 	@Bean
 	HandoffConnectors handoffConnectors(Generation generation, ZeroDowntimeProperties properties) {
-		return new HandoffConnectors(properties.getHandoff(), generation.isChild(), properties.getWebsocketDrain(),
-				properties.getStreamingDrain());
+		HandoffConnectors connectors = new HandoffConnectors(properties.getHandoff(), generation.isChild(),
+				properties.getWebsocketDrain(), properties.getStreamingDrain());
+		connectors.setDrainSpread(properties.getDrainSpread());
+		return connectors;
 	}
 
 	@Bean

@@ -66,6 +66,15 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	private Duration drainTimeout = Duration.ofSeconds(30);
 
 	/**
+	 * Over how long the old generation tells its HTTP/2 connections (GOAWAY) and
+	 * WebSocket sessions (1001 Going Away) to go, one after another, so that their clients
+	 * reconnect to the new generation in a stream rather than all in the same instant:
+	 * over TLS each reconnection is a full handshake for a JVM that has just started. Zero
+	 * tells them all at once. Must be shorter than the drain timeout.
+	 */
+	private Duration drainSpread = Duration.ofSeconds(1);
+
+	/**
 	 * What the old generation does with its WebSocket sessions when it starts to drain:
 	 * end (close each with 1001 Going Away, so that clients reconnect to the new
 	 * generation) or keep (until the drain timeout).
@@ -143,6 +152,14 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		this.drainTimeout = drainTimeout;
 	}
 
+	public Duration getDrainSpread() {
+		return this.drainSpread;
+	}
+
+	public void setDrainSpread(Duration drainSpread) {
+		this.drainSpread = drainSpread;
+	}
+
 	public LongLivedDrain getWebsocketDrain() {
 		return this.websocketDrain;
 	}
@@ -212,6 +229,10 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	public void afterPropertiesSet() {
 		requirePositive("zerodowntime.startup-timeout", this.startupTimeout);
 		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
+		if (this.drainSpread.isNegative() || this.drainSpread.compareTo(this.drainTimeout) >= 0) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.drain-spread", this.drainSpread,
+					"must be zero or more, and shorter than zerodowntime.drain-timeout (" + this.drainTimeout + ")");
+		}
 		requirePositive("zerodowntime.background-work.stop-timeout", this.backgroundWork.getStopTimeout());
 		requirePositive("zerodowntime.warm-up.timeout", this.warmUp.getTimeout());
 		this.backgroundWork.resolveBeanTypes();

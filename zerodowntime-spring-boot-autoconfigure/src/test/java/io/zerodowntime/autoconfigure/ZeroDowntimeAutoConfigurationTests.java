@@ -249,6 +249,16 @@ class ZeroDowntimeAutoConfigurationTests {
 	}
 
 	@Test
+	void http2ConnectionsAndWebSocketsAreToldToGoOverASecondUnlessConfigured() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true")
+			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
+				.isEqualTo(Duration.ofSeconds(1)));
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-spread=0")
+			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
+				.isEqualTo(Duration.ZERO));
+	}
+
+	@Test
 	void longLivedExchangesEndAtTheDrainUnlessKept() {
 		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
 			HandoffConnectors connectors = context.getBean(HandoffConnectors.class);
@@ -331,6 +341,13 @@ class ZeroDowntimeAutoConfigurationTests {
 	void warmUpDurationNotShorterThanItsTimeoutFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.warm-up.duration", "zerodowntime.warm-up.duration=10s");
 		assertStartupFailsNaming("zerodowntime.warm-up.duration", "zerodowntime.warm-up.duration=-1s");
+	}
+
+	@Test
+	void drainSpreadNotShorterThanTheDrainTimeoutFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.drain-spread", "zerodowntime.drain-timeout=5s",
+				"zerodowntime.drain-spread=5s");
+		assertStartupFailsNaming("zerodowntime.drain-spread", "zerodowntime.drain-spread=-1s");
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.zerodowntime.internal.tomcat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +31,8 @@ public class HandoffConnectors {
 	private final LongLivedDrain websocketDrain;
 
 	private final LongLivedDrain streamingDrain;
+
+	private volatile Duration drainSpread = Duration.ZERO;
 
 	private final List<HandoffNioEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
@@ -64,6 +67,15 @@ public class HandoffConnectors {
 	}
 
 	/**
+	 * Set over how long a drain tells HTTP/2 connections and WebSocket sessions to go, one
+	 * after another, on the connectors registered from now on.
+	 * @param drainSpread the spread; zero tells them all at once
+	 */
+	public void setDrainSpread(Duration drainSpread) {
+		this.drainSpread = drainSpread;
+	}
+
+	/**
 	 * Take the application's main connector into reloads. In
 	 * {@link HandoffMode#INHERIT inherit} mode its listener is the one that travels to the
 	 * child on descriptor 0.
@@ -92,6 +104,7 @@ public class HandoffConnectors {
 			endpoint.setHandoffMode(main ? this.handoffMode : HandoffMode.REUSEPORT);
 			endpoint.setGated(this.gated);
 			endpoint.setLongLivedDrain(this.websocketDrain, this.streamingDrain);
+			endpoint.setDrainSpread(this.drainSpread);
 			this.endpoints.add(endpoint);
 			if (main) {
 				this.main = endpoint;

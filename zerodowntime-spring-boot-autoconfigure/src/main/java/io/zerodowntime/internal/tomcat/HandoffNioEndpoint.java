@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -237,7 +238,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 			this.acceptState = AcceptState.STOPPED;
 			this.stoppedAt = System.nanoTime();
 			if (isUnixDomain()) {
-				this.openConnections.drain(false);
+				this.openConnections.drain(0);
 				return;
 			}
 			listenerClosed = this.sharing.closesListenerOnStop();
@@ -254,7 +255,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		else {
 			unlockSharedListener(stopped);
 		}
-		this.openConnections.drain(false);
+		this.openConnections.drain(0);
 	}
 
 	/**
@@ -266,9 +267,17 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 */
 	public void drainOpenConnections() {
 		if (this.acceptState == AcceptState.STOPPED) {
-			this.openConnections
-				.drain(System.nanoTime() - this.stoppedAt >= OpenConnections.IDLE_GRACE.toNanos());
+			this.openConnections.drain(System.nanoTime() - this.stoppedAt);
 		}
+	}
+
+	/**
+	 * Set over how long a drain tells HTTP/2 connections and WebSocket sessions to go, one
+	 * after another (see {@link OpenConnections}).
+	 * @param spread the spread; zero tells them all at once
+	 */
+	public void setDrainSpread(Duration spread) {
+		this.openConnections.setSpread(spread);
 	}
 
 	/**

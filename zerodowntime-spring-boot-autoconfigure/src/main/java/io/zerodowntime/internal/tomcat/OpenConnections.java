@@ -3,6 +3,7 @@ package io.zerodowntime.internal.tomcat;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -35,6 +36,10 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * stream by Tomcat's own connection timeout, which sends the final GOAWAY first. The grace
  * lets streams that crossed the first GOAWAY arrive and be served.</li>
  * </ul>
+ * HTTP/2 connections and WebSocket sessions are told one after another over the
+ * {@linkplain #setSpread spread}, not all at once: each moves all its clients to the new
+ * generation at once, and over TLS each of them costs that just-started JVM a full
+ * handshake (HTTP/2 clients that find no usable connection open one per waiting request).
  * Each HTTP/1.1 response says {@code Connection: close} meanwhile (see
  * {@link HandoffNioEndpoint#getMaxKeepAliveRequests()}). Tomcat takes a connection's
  * processor away while it processes an event, so a connection can be missed on one pass:
@@ -81,6 +86,18 @@ final class OpenConnections {
 
 	private final Set<Object> told = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * When each HTTP/2 connection was sent its GOAWAY, in nanoseconds since accepting
+	 * stopped: its idle grace starts then.
+	 */
+	private final Map<Object, Long> goAwaySentAt = new ConcurrentHashMap<>();
+
+	private volatile DrainSpread spread = new DrainSpread(Duration.ZERO);
+
+	private int toldLongLived;
+
+	private int openAtStop = -1;
+
 	private volatile LongLivedDrain websockets = LongLivedDrain.END;
 
 	private volatile LongLivedDrain streaming = LongLivedDrain.END;
@@ -105,29 +122,48 @@ final class OpenConnections {
 	}
 
 	/**
-	 * Tell every open connection, once, that this endpoint takes no more work; and, past
-	 * the grace, close those that have nothing in progress.
-	 * @param closeIdle whether the grace has passed
+	 * Set over how long HTTP/2 connections and WebSocket sessions are told to go, one after
+	 * another; zero tells them all at once.
+	 * @param spread the spread
 	 */
-	void drain(boolean closeIdle) {
-		for (SocketWrapperBase<?> connection : this.endpoint.getConnections()) {
+	void setSpread(Duration spread) {
+		this.spread = new DrainSpread(spread);
+	}
+
+	/**
+	 * Tell every open connection, once, that this endpoint takes no more work (HTTP/2 and
+	 * WebSocket in turn over the spread); and, past the grace, close those that have
+	 * nothing in progress.
+	 * @param sinceStopped how long ago accepting stopped, in nanoseconds
+	 */
+	synchronized void drain(long sinceStopped) {
+		Collection<? extends SocketWrapperBase<?>> connections = this.endpoint.getConnections();
+		if (this.openAtStop < 0) {
+			this.openAtStop = connections.size();
+		}
+		long idleGrace = IDLE_GRACE.toNanos();
+		for (SocketWrapperBase<?> connection : connections) {
 			Object processor = connection.getCurrentProcessor();
 			String upgraded = upgradedProtocol(processor);
 			if (processor == null) {
-				if (closeIdle) {
+				if (sinceStopped >= idleGrace) {
 					expireIfAwaitingRequest(connection);
 				}
 			}
 			else if ("h2".equals(upgraded) || "h2c".equals(upgraded)) {
-				if (this.told.add(connection)) {
+				if (!this.told.contains(connection) && isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
+					this.toldLongLived++;
+					this.goAwaySentAt.put(connection, sinceStopped);
 					((Processor) processor).pause();
 				}
-				if (closeIdle) {
+				Long goAway = this.goAwaySentAt.get(connection);
+				if (goAway != null && sinceStopped - goAway >= idleGrace) {
 					((Processor) processor).timeoutAsync(LATER_THAN_ANY_TIMEOUT);
 				}
 			}
 			else if ("websocket".equals(upgraded) && this.websockets == LongLivedDrain.END
-					&& this.told.add(connection)) {
+					&& !this.told.contains(connection) && isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
+				this.toldLongLived++;
 				connection.processSocket(SocketEvent.STOP, true);
 			}
 		}
@@ -150,11 +186,18 @@ final class OpenConnections {
 		this.told.remove(processor);
 	}
 
+	private boolean isLongLivedTurn(long sinceStopped) {
+		return this.toldLongLived < this.spread.due(this.openAtStop, sinceStopped);
+	}
+
 	/**
 	 * Forget what was told: the endpoint accepts again.
 	 */
-	void reset() {
+	synchronized void reset() {
 		this.told.clear();
+		this.goAwaySentAt.clear();
+		this.toldLongLived = 0;
+		this.openAtStop = -1;
 	}
 
 	/**
