@@ -37,7 +37,8 @@ final class TakeoverRun {
 	 * it, to compare others).
 	 */
 	private static final String WARM_UP = System.getenv()
-		.getOrDefault("BENCHMARK_WARM_UP", "--zerodowntime.warm-up.paths=/");
+		.getOrDefault("BENCHMARK_WARM_UP", "--zerodowntime.warm-up.paths=/ --zerodowntime.warm-up.duration=10s "
+				+ "--zerodowntime.warm-up.timeout=15s");
 
 	/**
 	 * The windows after the takeover that the report sums up, in seconds.
