@@ -33,8 +33,8 @@ final class TakeoverRun {
 
 	/**
 	 * The warm-up as a user would configure it for this service: the path its clients ask
-	 * for, for long enough that the JIT compiles it (the variable {@code BENCHMARK_WARM_UP} replaces
-	 * it, to compare others).
+	 * for, for long enough that the JIT compiles it (the variable
+	 * {@code BENCHMARK_WARM_UP} replaces it, to compare others).
 	 */
 	private static final String WARM_UP = System.getenv()
 		.getOrDefault("BENCHMARK_WARM_UP", "--zerodowntime.warm-up.paths=/ --zerodowntime.warm-up.duration=10s "

@@ -253,6 +253,9 @@ class ZeroDowntimeAutoConfigurationTests {
 		this.runner.withPropertyValues("zerodowntime.enabled=true")
 			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
 				.isEqualTo(Duration.ofSeconds(1)));
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-timeout=1s")
+			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
+				.isEqualTo(Duration.ofMillis(500)));
 		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-spread=0")
 			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
 				.isEqualTo(Duration.ZERO));

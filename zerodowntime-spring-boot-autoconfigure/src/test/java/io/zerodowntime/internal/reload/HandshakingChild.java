@@ -2,6 +2,7 @@ package io.zerodowntime.internal.reload;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import io.zerodowntime.reload.Generation;
@@ -25,7 +26,10 @@ public final class HandshakingChild {
 		}
 		if (args.length > 0) {
 			HandoverReport report = handshake.handoverReport();
-			Files.writeString(Path.of(args[0]), (report != null) ? report.encode() : "none");
+			// whole or not at all: the test reads the file as soon as it exists
+			Path written = Path.of(args[0] + ".tmp");
+			Files.writeString(written, (report != null) ? report.encode() : "none");
+			Files.move(written, Path.of(args[0]), StandardCopyOption.ATOMIC_MOVE);
 		}
 		Thread.sleep(30_000);
 	}
