@@ -97,7 +97,7 @@ public final class ZeroDowntimeAutoConfiguration {
 	HandoffConnectors handoffConnectors(Generation generation, ZeroDowntimeProperties properties) {
 		HandoffConnectors connectors = new HandoffConnectors(properties.getHandoff(), generation.isChild(),
 				properties.getWebsocketDrain(), properties.getStreamingDrain());
-		connectors.setDrainSpread(properties.effectiveDrainSpread());
+		connectors.setDrainSpread(properties.getDrainSpread());
 		return connectors;
 	}
 

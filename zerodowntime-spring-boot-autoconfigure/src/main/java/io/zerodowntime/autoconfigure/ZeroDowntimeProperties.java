@@ -36,8 +36,6 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 */
 	private static final String NO_SIGNAL_VALUE = "none";
 
-	private static final Duration DEFAULT_DRAIN_SPREAD = Duration.ofSeconds(1);
-
 	/**
 	 * Signals the JVM or the shutdown sequence already use, which must not trigger a
 	 * reload.
@@ -72,10 +70,9 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	 * WebSocket sessions (1001 Going Away) to go, one after another, so that their clients
 	 * reconnect to the new generation in a stream rather than all in the same instant:
 	 * over TLS each reconnection is a full handshake for a JVM that has just started. Zero
-	 * tells them all at once. Must be shorter than the drain timeout. Unset: one second, or
-	 * half the drain timeout if that is shorter.
+	 * tells them all at once. Must be shorter than the drain timeout.
 	 */
-	private @Nullable Duration drainSpread;
+	private Duration drainSpread = Duration.ZERO;
 
 	/**
 	 * What the old generation does with its WebSocket sessions when it starts to drain:
@@ -155,25 +152,12 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		this.drainTimeout = drainTimeout;
 	}
 
-	public @Nullable Duration getDrainSpread() {
+	public Duration getDrainSpread() {
 		return this.drainSpread;
 	}
 
-	public void setDrainSpread(@Nullable Duration drainSpread) {
+	public void setDrainSpread(Duration drainSpread) {
 		this.drainSpread = drainSpread;
-	}
-
-	/**
-	 * Return the drain spread in effect: the configured one, or by default one second, or
-	 * half the drain timeout if that is shorter (so that a short drain timeout stays valid).
-	 * @return the drain spread
-	 */
-	public Duration effectiveDrainSpread() {
-		if (this.drainSpread != null) {
-			return this.drainSpread;
-		}
-		Duration half = this.drainTimeout.dividedBy(2);
-		return (half.compareTo(DEFAULT_DRAIN_SPREAD) < 0) ? half : DEFAULT_DRAIN_SPREAD;
 	}
 
 	public LongLivedDrain getWebsocketDrain() {
@@ -245,8 +229,7 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	public void afterPropertiesSet() {
 		requirePositive("zerodowntime.startup-timeout", this.startupTimeout);
 		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
-		if (this.drainSpread != null
-				&& (this.drainSpread.isNegative() || this.drainSpread.compareTo(this.drainTimeout) >= 0)) {
+		if (this.drainSpread.isNegative() || this.drainSpread.compareTo(this.drainTimeout) >= 0) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.drain-spread", this.drainSpread,
 					"must be zero or more, and shorter than zerodowntime.drain-timeout (" + this.drainTimeout + ")");
 		}

@@ -249,16 +249,13 @@ class ZeroDowntimeAutoConfigurationTests {
 	}
 
 	@Test
-	void http2ConnectionsAndWebSocketsAreToldToGoOverASecondUnlessConfigured() {
+	void http2ConnectionsAndWebSocketsAreToldToGoAllAtOnceUnlessASpreadIsSet() {
 		this.runner.withPropertyValues("zerodowntime.enabled=true")
 			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
-				.isEqualTo(Duration.ofSeconds(1)));
-		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-timeout=1s")
-			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
-				.isEqualTo(Duration.ofMillis(500)));
-		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-spread=0")
-			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
 				.isEqualTo(Duration.ZERO));
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-spread=2s")
+			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
+				.isEqualTo(Duration.ofSeconds(2)));
 	}
 
 	@Test
