@@ -151,7 +151,7 @@ final class OpenConnections {
 				}
 			}
 			else if ("h2".equals(upgraded) || "h2c".equals(upgraded)) {
-				if (!this.told.contains(connection) && isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
+				if (isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
 					this.toldLongLived++;
 					this.goAwaySentAt.put(connection, sinceStopped);
 					((Processor) processor).pause();
@@ -162,7 +162,7 @@ final class OpenConnections {
 				}
 			}
 			else if ("websocket".equals(upgraded) && this.websockets == LongLivedDrain.END
-					&& !this.told.contains(connection) && isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
+					&& isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
 				this.toldLongLived++;
 				connection.processSocket(SocketEvent.STOP, true);
 			}
