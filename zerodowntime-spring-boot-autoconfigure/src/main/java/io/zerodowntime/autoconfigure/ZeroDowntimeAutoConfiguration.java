@@ -98,6 +98,7 @@ public final class ZeroDowntimeAutoConfiguration {
 		HandoffConnectors connectors = new HandoffConnectors(properties.getHandoff(), generation.isChild(),
 				properties.getWebsocketDrain(), properties.getStreamingDrain());
 		connectors.setDrainSpread(properties.getDrainSpread());
+		connectors.setHandshakeConcurrency(properties.resolveTlsHandshakeConcurrency());
 		return connectors;
 	}
 

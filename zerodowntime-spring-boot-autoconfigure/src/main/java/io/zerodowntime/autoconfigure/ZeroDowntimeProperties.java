@@ -75,6 +75,17 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	private Duration drainSpread = Duration.ZERO;
 
 	/**
+	 * How many TLS handshake computations (key exchange and signature) each listener runs
+	 * at once; the others wait their turn, the oldest connection first. After a takeover
+	 * every client reconnects to the new generation at once: shared among hundreds of
+	 * handshakes, the cores would complete none for seconds; in turn, the first clients are
+	 * served within milliseconds. Defaults to the number of processors. Zero leaves every
+	 * handshake to its worker thread at once, as Tomcat does: set it when the key signs
+	 * remotely (an HSM or a key service), where a turn would wait on the network.
+	 */
+	private @Nullable Integer tlsHandshakeConcurrency;
+
+	/**
 	 * What the old generation does with its WebSocket sessions when it starts to drain:
 	 * end (close each with 1001 Going Away, so that clients reconnect to the new
 	 * generation) or keep (until the drain timeout).
@@ -160,6 +171,24 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		this.drainSpread = drainSpread;
 	}
 
+	public @Nullable Integer getTlsHandshakeConcurrency() {
+		return this.tlsHandshakeConcurrency;
+	}
+
+	public void setTlsHandshakeConcurrency(@Nullable Integer tlsHandshakeConcurrency) {
+		this.tlsHandshakeConcurrency = tlsHandshakeConcurrency;
+	}
+
+	/**
+	 * Return how many TLS handshake computations each listener runs at once: the
+	 * configured number, or the number of processors.
+	 * @return the concurrency, zero when handshakes are left to Tomcat
+	 */
+	public int resolveTlsHandshakeConcurrency() {
+		Integer configured = this.tlsHandshakeConcurrency;
+		return (configured != null) ? configured : Runtime.getRuntime().availableProcessors();
+	}
+
 	public LongLivedDrain getWebsocketDrain() {
 		return this.websocketDrain;
 	}
@@ -232,6 +261,11 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		if (this.drainSpread.isNegative() || this.drainSpread.compareTo(this.drainTimeout) >= 0) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.drain-spread", this.drainSpread,
 					"must be zero or more, and shorter than zerodowntime.drain-timeout (" + this.drainTimeout + ")");
+		}
+		Integer handshakeConcurrency = this.tlsHandshakeConcurrency;
+		if (handshakeConcurrency != null && handshakeConcurrency < 0) {
+			throw new InvalidConfigurationPropertyValueException("zerodowntime.tls-handshake-concurrency",
+					handshakeConcurrency, "must be zero (no turns) or more");
 		}
 		requirePositive("zerodowntime.background-work.stop-timeout", this.backgroundWork.getStopTimeout());
 		requirePositive("zerodowntime.warm-up.timeout", this.warmUp.getTimeout());

@@ -259,6 +259,21 @@ class ZeroDowntimeAutoConfigurationTests {
 	}
 
 	@Test
+	void tlsHandshakesTakeTurnsOnePerProcessorUnlessConfigured() {
+		this.runner.withPropertyValues("zerodowntime.enabled=true")
+			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("handshakeConcurrency")
+				.isEqualTo(Runtime.getRuntime().availableProcessors()));
+		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.tls-handshake-concurrency=0")
+			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("handshakeConcurrency")
+				.isEqualTo(0));
+	}
+
+	@Test
+	void negativeTlsHandshakeConcurrencyFailsNamingTheProperty() {
+		assertStartupFailsNaming("zerodowntime.tls-handshake-concurrency", "zerodowntime.tls-handshake-concurrency=-1");
+	}
+
+	@Test
 	void longLivedExchangesEndAtTheDrainUnlessKept() {
 		this.runner.withPropertyValues("zerodowntime.enabled=true").run((context) -> {
 			HandoffConnectors connectors = context.getBean(HandoffConnectors.class);

@@ -34,6 +34,8 @@ public class HandoffConnectors {
 
 	private volatile Duration drainSpread = Duration.ZERO;
 
+	private volatile int handshakeConcurrency;
+
 	private final List<HandoffNioEndpoint> endpoints = new CopyOnWriteArrayList<>();
 
 	private final List<String> notHandedOver = new CopyOnWriteArrayList<>();
@@ -76,6 +78,15 @@ public class HandoffConnectors {
 	}
 
 	/**
+	 * Set how many TLS handshake computations each connector registered from now on runs
+	 * at once, the oldest connection's first.
+	 * @param handshakeConcurrency how many at once; zero leaves handshakes to Tomcat
+	 */
+	public void setHandshakeConcurrency(int handshakeConcurrency) {
+		this.handshakeConcurrency = handshakeConcurrency;
+	}
+
+	/**
 	 * Take the application's main connector into reloads. In
 	 * {@link HandoffMode#INHERIT inherit} mode its listener is the one that travels to the
 	 * child on descriptor 0.
@@ -105,6 +116,7 @@ public class HandoffConnectors {
 			endpoint.setGated(this.gated);
 			endpoint.setLongLivedDrain(this.websocketDrain, this.streamingDrain);
 			endpoint.setDrainSpread(this.drainSpread);
+			endpoint.setHandshakeConcurrency(this.handshakeConcurrency);
 			this.endpoints.add(endpoint);
 			if (main) {
 				this.main = endpoint;

@@ -19,6 +19,7 @@ import org.apache.tomcat.util.net.Acceptor;
 import org.apache.tomcat.util.net.Acceptor.AcceptorState;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketProcessorBase;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -70,6 +71,8 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	private volatile AcceptState acceptState = AcceptState.ACCEPTING;
 
 	private volatile long stoppedAt;
+
+	private volatile @Nullable HandshakeTurns handshakeTurns;
 
 	public HandoffNioEndpoint() {
 		// bound on start, so that Tomcat's graceful close of the server socket applies
@@ -278,6 +281,30 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	 */
 	public void setDrainSpread(Duration spread) {
 		this.openConnections.setSpread(spread);
+	}
+
+	/**
+	 * Set how many TLS handshake computations run at once, the oldest connection's first
+	 * (see {@link QueuedHandshakeChannel}). Set before the endpoint starts.
+	 * @param concurrency how many at once; zero leaves each handshake to its worker thread
+	 * at once, as Tomcat does
+	 */
+	public void setHandshakeConcurrency(int concurrency) {
+		this.handshakeTurns = (concurrency > 0) ? new HandshakeTurns(concurrency) : null;
+	}
+
+	long getHandshakeTurnsTaken() {
+		HandshakeTurns turns = this.handshakeTurns;
+		return (turns != null) ? turns.turnsTaken() : 0;
+	}
+
+	@Override
+	protected NioChannel createChannel(SocketBufferHandler buffers) {
+		HandshakeTurns turns = this.handshakeTurns;
+		if (isSSLEnabled() && turns != null) {
+			return new QueuedHandshakeChannel(buffers, this, turns);
+		}
+		return super.createChannel(buffers);
 	}
 
 	/**
