@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.zerodowntime.reload.HandoffMode;
 import io.zerodowntime.reload.LongLivedDrain;
@@ -72,7 +73,11 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	private volatile long stoppedAt;
 
-	private volatile @Nullable HandshakeTurns handshakeTurns;
+	private volatile int handshakeConcurrency;
+
+	private final AtomicLong connectionNumbers = new AtomicLong();
+
+	private volatile @Nullable HandshakeQueue handshakeQueue;
 
 	public HandoffNioEndpoint() {
 		// bound on start, so that Tomcat's graceful close of the server socket applies
@@ -284,27 +289,53 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	}
 
 	/**
-	 * Set how many TLS handshake computations run at once, the oldest connection's first
-	 * (see {@link QueuedHandshakeChannel}). Set before the endpoint starts.
-	 * @param concurrency how many at once; zero leaves each handshake to its worker thread
-	 * at once, as Tomcat does
+	 * Set how many TLS handshake steps run at once, the oldest connection's first, on
+	 * threads of their own (see {@link HandshakeQueue}). Set before the endpoint starts.
+	 * @param concurrency how many at once; zero leaves handshakes to Tomcat's workers
 	 */
 	public void setHandshakeConcurrency(int concurrency) {
-		this.handshakeTurns = (concurrency > 0) ? new HandshakeTurns(concurrency) : null;
+		this.handshakeConcurrency = concurrency;
 	}
 
-	long getHandshakeTurnsTaken() {
-		HandshakeTurns turns = this.handshakeTurns;
-		return (turns != null) ? turns.turnsTaken() : 0;
+	long getHandshakeStepsTaken() {
+		HandshakeQueue queue = this.handshakeQueue;
+		return (queue != null) ? queue.stepsTaken() : 0;
 	}
 
 	@Override
 	protected NioChannel createChannel(SocketBufferHandler buffers) {
-		HandshakeTurns turns = this.handshakeTurns;
-		if (isSSLEnabled() && turns != null) {
-			return new QueuedHandshakeChannel(buffers, this, turns);
+		if (isSSLEnabled() && this.handshakeConcurrency > 0) {
+			return new NumberedTlsChannel(buffers, this, this.connectionNumbers);
 		}
 		return super.createChannel(buffers);
+	}
+
+	@Override
+	public void startInternal() throws Exception {
+		if (isSSLEnabled() && this.handshakeConcurrency > 0) {
+			this.handshakeQueue = new HandshakeQueue(this.handshakeConcurrency, getName(),
+					(connection, event) -> super.processSocket(connection, event, true));
+		}
+		super.startInternal();
+	}
+
+	@Override
+	public void stopInternal() {
+		super.stopInternal();
+		HandshakeQueue queue = this.handshakeQueue;
+		if (queue != null) {
+			queue.close();
+			this.handshakeQueue = null;
+		}
+	}
+
+	@Override
+	public boolean processSocket(SocketWrapperBase<NioChannel> connection, SocketEvent event, boolean dispatch) {
+		HandshakeQueue queue = this.handshakeQueue;
+		if (queue != null && dispatch && connection != null && queue.offer(connection, event)) {
+			return true;
+		}
+		return super.processSocket(connection, event, dispatch);
 	}
 
 	/**

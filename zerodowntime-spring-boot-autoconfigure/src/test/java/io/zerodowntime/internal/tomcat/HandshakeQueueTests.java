@@ -7,11 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -25,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static io.zerodowntime.internal.tomcat.EmbeddedTomcat.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link QueuedHandshakeChannel} on a real Tomcat in this JVM: TLS clients that
- * connect at once are all served through the turns, one handshake computation at a time.
+ * Tests for {@link HandshakeQueue}: its order with real threads, and on a real Tomcat in
+ * this JVM, TLS clients that connect at once all served through it, one handshake step at
+ * a time.
  */
-class QueuedHandshakeChannelTests {
+class HandshakeQueueTests {
 
 	private static final String PASSWORD = "secret";
 
@@ -40,15 +46,83 @@ class QueuedHandshakeChannelTests {
 	Path baseDir;
 
 	@Test
-	void clientsConnectingAtOnceAreAllServedThroughTheTurns() throws Exception {
+	void theOldestConnectionWaitingHasTheNextTurn() throws Exception {
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
+		});
+		try {
+			queue.run(10, () -> {
+				running.countDown();
+				await(release);
+			});
+			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+			List<Long> order = Collections.synchronizedList(new ArrayList<>());
+			CountDownLatch done = new CountDownLatch(4);
+			// a first-come order would be 3, 1, 1, 2
+			for (long connection : new long[] { 3, 1, 1, 2 }) {
+				queue.run(connection, () -> {
+					order.add(connection);
+					done.countDown();
+				});
+			}
+			release.countDown();
+			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(order).containsExactly(1L, 1L, 2L, 3L);
+		}
+		finally {
+			queue.close();
+		}
+	}
+
+	@Test
+	void noMoreStepsRunAtOnceThanTheConcurrency() throws Exception {
+		HandshakeQueue queue = new HandshakeQueue(2, "test", (connection, event) -> {
+		});
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger mostAtOnce = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(8);
+		try {
+			for (int i = 0; i < 8; i++) {
+				queue.run(i, () -> {
+					mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+					try {
+						Thread.sleep(20);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					running.decrementAndGet();
+					done.countDown();
+				});
+			}
+			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(mostAtOnce).hasValue(2);
+		}
+		finally {
+			queue.close();
+		}
+	}
+
+	@Test
+	void aClosedQueueRefusesWork() {
+		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
+		});
+		queue.close();
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> queue.run(1, () -> {
+		}));
+	}
+
+	@Test
+	void clientsConnectingAtOnceAreAllServedThroughTheQueue() throws Exception {
 		Path keyStore = createKeyStore();
 		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
 			HandoffNioEndpoint endpoint = endpoint(tls(tomcat.addConnector(0), keyStore));
 			endpoint.setHandshakeConcurrency(1);
 			tomcat.start();
 			assertThat(getAllAtOnce(endpoint.getLocalPort(), keyStore)).containsOnly("ok");
-			// at least one computation per handshake took its turn
-			assertThat(endpoint.getHandshakeTurnsTaken()).isGreaterThanOrEqualTo(CLIENTS);
+			// at least two steps per handshake: the client's hello, then its finish
+			assertThat(endpoint.getHandshakeStepsTaken()).isGreaterThanOrEqualTo(2 * CLIENTS);
 		}
 	}
 
@@ -60,7 +134,16 @@ class QueuedHandshakeChannelTests {
 			endpoint.setHandshakeConcurrency(0);
 			tomcat.start();
 			assertThat(getAllAtOnce(endpoint.getLocalPort(), keyStore)).containsOnly("ok");
-			assertThat(endpoint.getHandshakeTurnsTaken()).isZero();
+			assertThat(endpoint.getHandshakeStepsTaken()).isZero();
+		}
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
