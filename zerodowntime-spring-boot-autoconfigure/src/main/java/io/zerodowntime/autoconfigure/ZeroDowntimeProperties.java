@@ -75,13 +75,13 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	private Duration drainSpread = Duration.ZERO;
 
 	/**
-	 * How many TLS handshake computations (key exchange and signature) each listener runs
-	 * at once; the others wait their turn, the oldest connection first. After a takeover
-	 * every client reconnects to the new generation at once: shared among hundreds of
-	 * handshakes, the cores would complete none for seconds; in turn, the first clients are
-	 * served within milliseconds. Defaults to the number of processors. Zero leaves every
-	 * handshake to its worker thread at once, as Tomcat does: set it when the key signs
-	 * remotely (an HSM or a key service), where a turn would wait on the network.
+	 * How many TLS handshake steps each listener runs at once, on threads of its own, the
+	 * oldest connection first; a connection goes to Tomcat's workers once its handshake is
+	 * complete. After a takeover every client reconnects to the new generation at once:
+	 * shared among hundreds of handshakes, the cores would complete none for seconds; in
+	 * turn, the first clients are served within milliseconds. Defaults to the number of
+	 * processors. Zero leaves handshakes to Tomcat's workers, all at once: set it when the
+	 * key signs remotely (an HSM or a key service), where a step waits on the network.
 	 */
 	private @Nullable Integer tlsHandshakeConcurrency;
 
