@@ -37,8 +37,8 @@ final class TakeoverRun {
 	 * {@code BENCHMARK_WARM_UP} replaces it, to compare others).
 	 */
 	private static final String WARM_UP = System.getenv()
-		.getOrDefault("BENCHMARK_WARM_UP", "--zerodowntime.warm-up.paths=/ --zerodowntime.warm-up.duration=10s "
-				+ "--zerodowntime.warm-up.timeout=15s");
+		.getOrDefault("BENCHMARK_WARM_UP", "--zerodowntime.warm-up.paths=/ --zerodowntime.warm-up.duration=30s "
+				+ "--zerodowntime.warm-up.timeout=40s");
 
 	/**
 	 * The windows after the takeover that the report sums up, in seconds.
