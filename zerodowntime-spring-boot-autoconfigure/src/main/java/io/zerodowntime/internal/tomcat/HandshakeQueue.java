@@ -1,7 +1,6 @@
 package io.zerodowntime.internal.tomcat;
 
 import java.io.IOException;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -98,7 +97,8 @@ final class HandshakeQueue {
 				next = channel.isHandshakeComplete() ? 0
 						: channel.handshake(event == SocketEvent.OPEN_READ, event == SocketEvent.OPEN_WRITE);
 			}
-			catch (IOException | CancelledKeyException ex) {
+			catch (IOException | RuntimeException ex) {
+				// a cancelled key, a malformed hello: Tomcat's workers close the connection
 				next = -1;
 			}
 		}
