@@ -180,8 +180,8 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	}
 
 	/**
-	 * Return how many TLS handshake computations each listener runs at once: the
-	 * configured number, or the number of processors.
+	 * Return how many TLS handshake steps each listener runs at once: the configured
+	 * number, or the number of processors.
 	 * @return the concurrency, zero when handshakes are left to Tomcat
 	 */
 	public int resolveTlsHandshakeConcurrency() {
@@ -265,7 +265,7 @@ public class ZeroDowntimeProperties implements InitializingBean {
 		Integer handshakeConcurrency = this.tlsHandshakeConcurrency;
 		if (handshakeConcurrency != null && handshakeConcurrency < 0) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.tls-handshake-concurrency",
-					handshakeConcurrency, "must be zero (no turns) or more");
+					handshakeConcurrency, "must be zero (handshakes left to Tomcat's workers) or more");
 		}
 		requirePositive("zerodowntime.background-work.stop-timeout", this.backgroundWork.getStopTimeout());
 		requirePositive("zerodowntime.warm-up.timeout", this.warmUp.getTimeout());

@@ -78,8 +78,8 @@ public class HandoffConnectors {
 	}
 
 	/**
-	 * Set how many TLS handshake computations each connector registered from now on runs
-	 * at once, the oldest connection's first.
+	 * Set how many TLS handshake steps each connector registered from now on runs at
+	 * once, the oldest connection's first.
 	 * @param handshakeConcurrency how many at once; zero leaves handshakes to Tomcat
 	 */
 	public void setHandshakeConcurrency(int handshakeConcurrency) {

@@ -39,6 +39,7 @@ import org.jspecify.annotations.Nullable;
  * {@code Connection: close}; {@link #resumeAccepting()} undoes it. A connection that the
  * acceptor took in the race with that stop is served, never dropped.</li>
  * </ul>
+ * Over TLS, handshakes run in a {@link HandshakeQueue}, the oldest connection first.
  * Unix domain socket listeners are left to Tomcat.
  *
  * @author zerodowntime
