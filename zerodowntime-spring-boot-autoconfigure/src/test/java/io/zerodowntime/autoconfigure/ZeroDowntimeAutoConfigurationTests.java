@@ -259,7 +259,7 @@ class ZeroDowntimeAutoConfigurationTests {
 	}
 
 	@Test
-	void tlsHandshakesTakeTurnsOnePerProcessorUnlessConfigured() {
+	void tlsHandshakesRunOnePerProcessorAtOnceUnlessConfigured() {
 		this.runner.withPropertyValues("zerodowntime.enabled=true")
 			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("handshakeConcurrency")
 				.isEqualTo(Runtime.getRuntime().availableProcessors()));

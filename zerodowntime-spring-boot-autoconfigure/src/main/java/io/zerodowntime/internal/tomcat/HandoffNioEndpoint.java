@@ -305,7 +305,8 @@ public class HandoffNioEndpoint extends NioEndpoint {
 
 	@Override
 	protected NioChannel createChannel(SocketBufferHandler buffers) {
-		if (isSSLEnabled() && this.handshakeConcurrency > 0) {
+		// channels are made on accept, after start decided whether handshakes queue
+		if (this.handshakeQueue != null) {
 			return new NumberedTlsChannel(buffers, this, this.connectionNumbers);
 		}
 		return super.createChannel(buffers);

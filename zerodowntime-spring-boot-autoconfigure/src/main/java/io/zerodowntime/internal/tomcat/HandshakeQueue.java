@@ -20,9 +20,9 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * with each of hundreds of handshakes on a worker thread of its own, the cores are shared
  * among all of them and none completes before nearly all do, so no client is served for
  * seconds. In turn, the first clients are served within milliseconds and all of them in
- * about the same total time (nginx gets the same order from one event loop per core). The workers are
- * never taken by a handshake waiting its turn, so connections already open go on being
- * served meanwhile.
+ * about the same total time (nginx gets the same order from one event loop per core). The
+ * workers are never taken by a handshake waiting its turn, so connections already open go
+ * on being served meanwhile.
  *
  * @author zerodowntime
  */

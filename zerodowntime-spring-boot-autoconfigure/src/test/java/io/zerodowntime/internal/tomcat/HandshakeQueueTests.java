@@ -115,26 +115,27 @@ class HandshakeQueueTests {
 
 	@Test
 	void clientsConnectingAtOnceAreAllServedThroughTheQueue() throws Exception {
-		Path keyStore = createKeyStore();
-		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
-			HandoffNioEndpoint endpoint = endpoint(tls(tomcat.addConnector(0), keyStore));
-			endpoint.setHandshakeConcurrency(1);
-			tomcat.start();
-			assertThat(getAllAtOnce(endpoint.getLocalPort(), keyStore)).containsOnly("ok");
-			// at least two steps per handshake: the client's hello, then its finish
-			assertThat(endpoint.getHandshakeStepsTaken()).isGreaterThanOrEqualTo(2 * CLIENTS);
-		}
+		// at least two steps per handshake: the client's hello, then its finish
+		assertThat(stepsTakenServingClientsAtOnce(1)).isGreaterThanOrEqualTo(2 * CLIENTS);
 	}
 
 	@Test
-	void withoutTurnsHandshakesAreLeftToTomcat() throws Exception {
+	void withoutAQueueHandshakesAreLeftToTomcat() throws Exception {
+		assertThat(stepsTakenServingClientsAtOnce(0)).isZero();
+	}
+
+	/**
+	 * Serve {@link #CLIENTS} TLS clients connecting at once, and return how many steps the
+	 * endpoint's handshake queue took.
+	 */
+	private long stepsTakenServingClientsAtOnce(int handshakeConcurrency) throws Exception {
 		Path keyStore = createKeyStore();
 		try (EmbeddedTomcat tomcat = new EmbeddedTomcat(this.baseDir)) {
 			HandoffNioEndpoint endpoint = endpoint(tls(tomcat.addConnector(0), keyStore));
-			endpoint.setHandshakeConcurrency(0);
+			endpoint.setHandshakeConcurrency(handshakeConcurrency);
 			tomcat.start();
 			assertThat(getAllAtOnce(endpoint.getLocalPort(), keyStore)).containsOnly("ok");
-			assertThat(endpoint.getHandshakeStepsTaken()).isZero();
+			return endpoint.getHandshakeStepsTaken();
 		}
 	}
 
