@@ -39,15 +39,27 @@ public final class ListeningSockets {
 	 * @throws IOException if {@code /proc} cannot be read
 	 */
 	public OptionalInt findDescriptor(int port) throws IOException {
+		int[] descriptors = findDescriptors(port);
+		return (descriptors.length > 0) ? OptionalInt.of(descriptors[0]) : OptionalInt.empty();
+	}
+
+	/**
+	 * Return the descriptors of every socket this process has listening on the port: more
+	 * than one if they are bound to different addresses.
+	 * @param port the TCP port
+	 * @return the descriptors, lowest first; empty if this process has none listening on it
+	 * @throws IOException if {@code /proc} cannot be read
+	 */
+	public int[] findDescriptors(int port) throws IOException {
 		Set<String> inodes = listeningInodes(port);
 		if (inodes.isEmpty()) {
-			return OptionalInt.empty();
+			return new int[0];
 		}
 		try (Stream<Path> descriptors = Files.list(this.proc.resolve("self/fd"))) {
 			return descriptors.filter((descriptor) -> inodes.contains(socketInode(descriptor)))
 				.mapToInt((descriptor) -> Integer.parseInt(descriptor.getFileName().toString()))
 				.sorted()
-				.findFirst();
+				.toArray();
 		}
 	}
 

@@ -129,7 +129,8 @@ abstract sealed class ListenerSharing permits ListenerSharing.Inherit, ListenerS
 
 	/**
 	 * Each generation binds its own socket with {@code SO_REUSEPORT}: a child only once its
-	 * parent has acknowledged it.
+	 * parent has acknowledged it, and from then on it takes every new connection (see
+	 * {@link NewestListenerSteering}).
 	 */
 	static final class ReusePort extends ListenerSharing {
 
@@ -150,7 +151,11 @@ abstract sealed class ListenerSharing permits ListenerSharing.Inherit, ListenerS
 
 		@Override
 		ServerSocketChannel bind(HandoffNioEndpoint endpoint) throws IOException {
-			return bind(endpoint, true);
+			ServerSocketChannel channel = bind(endpoint, true);
+			if (channel.getLocalAddress() instanceof InetSocketAddress local) {
+				NewestListenerSteering.steer(local.getPort());
+			}
+			return channel;
 		}
 
 		@Override

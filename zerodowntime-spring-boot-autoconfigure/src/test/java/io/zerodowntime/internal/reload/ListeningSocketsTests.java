@@ -30,6 +30,19 @@ class ListeningSocketsTests {
 	}
 
 	@Test
+	void findsEveryListenerOfThisProcessOnThePort() throws IOException {
+		try (ServerSocketChannel first = ServerSocketChannel.open();
+				ServerSocketChannel second = ServerSocketChannel.open()) {
+			first.bind(new InetSocketAddress("127.0.0.1", 0));
+			int port = ((InetSocketAddress) first.getLocalAddress()).getPort();
+			second.bind(new InetSocketAddress("127.0.0.2", port));
+			int[] descriptors = new ListeningSockets().findDescriptors(port);
+			assertThat(descriptors).hasSize(2);
+			assertThat(new ListeningSockets().findDescriptor(port)).hasValue(descriptors[0]);
+		}
+	}
+
+	@Test
 	void findsNothingForAPortNobodyListensOn() throws IOException {
 		int port;
 		try (ServerSocketChannel channel = ServerSocketChannel.open()) {
