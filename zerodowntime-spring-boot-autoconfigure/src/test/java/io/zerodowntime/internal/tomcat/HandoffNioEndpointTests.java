@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -199,6 +201,41 @@ class HandoffNioEndpointTests {
 					RawHttp.Response response = client.get("/");
 					assertThat(response.body()).isEqualTo("ok");
 					assertThat(response.closesConnection()).isFalse();
+				}
+			}
+		}
+	}
+
+	/**
+	 * The child's listener, once open, takes every new connection, so that the parent's
+	 * has none on the way when it closes.
+	 */
+	@Test
+	void ofTwoReusePortGenerationsTheNewerTakesEveryNewConnection(@TempDir Path childDir) throws Exception {
+		int port = EmbeddedTomcat.freePort();
+		try (EmbeddedTomcat parentTomcat = new EmbeddedTomcat(this.baseDir);
+				EmbeddedTomcat childTomcat = new EmbeddedTomcat(childDir)) {
+			HandoffNioEndpoint parent = endpoint(parentTomcat.addConnector(port));
+			parent.setHandoffMode(HandoffMode.REUSEPORT);
+			parentTomcat.start();
+			HandoffNioEndpoint child = endpoint(childTomcat.addConnector(port));
+			child.setHandoffMode(HandoffMode.REUSEPORT);
+			child.setGated(true);
+			childTomcat.start();
+			child.openGate();
+			List<RawHttp> clients = new ArrayList<>();
+			try {
+				for (int i = 0; i < 20; i++) {
+					RawHttp client = new RawHttp(port, 5000);
+					clients.add(client);
+					assertThat(client.get("/").closesConnection()).isFalse();
+				}
+				assertThat(child.getOpenConnectionCount()).isEqualTo(20);
+				assertThat(parent.getOpenConnectionCount()).isZero();
+			}
+			finally {
+				for (RawHttp client : clients) {
+					client.close();
 				}
 			}
 		}
