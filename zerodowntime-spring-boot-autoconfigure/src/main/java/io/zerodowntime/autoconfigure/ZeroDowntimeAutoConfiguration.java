@@ -97,7 +97,6 @@ public final class ZeroDowntimeAutoConfiguration {
 	HandoffConnectors handoffConnectors(Generation generation, ZeroDowntimeProperties properties) {
 		HandoffConnectors connectors = new HandoffConnectors(properties.getHandoff(), generation.isChild(),
 				properties.getWebsocketDrain(), properties.getStreamingDrain());
-		connectors.setDrainSpread(properties.getDrainSpread());
 		connectors.setHandshakeConcurrency(properties.resolveTlsHandshakeConcurrency());
 		return connectors;
 	}

@@ -66,15 +66,6 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	private Duration drainTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Over how long the old generation tells its HTTP/2 connections (GOAWAY) and
-	 * WebSocket sessions (1001 Going Away) to go, one after another, so that their clients
-	 * reconnect to the new generation in a stream rather than all in the same instant:
-	 * over TLS each reconnection is a full handshake for a JVM that has just started. Zero
-	 * tells them all at once. Must be shorter than the drain timeout.
-	 */
-	private Duration drainSpread = Duration.ZERO;
-
-	/**
 	 * How many TLS handshake steps each listener runs at once, on threads of its own, the
 	 * oldest connection first; a connection goes to Tomcat's workers once its handshake is
 	 * complete. After a takeover every client reconnects to the new generation at once:
@@ -161,14 +152,6 @@ public class ZeroDowntimeProperties implements InitializingBean {
 
 	public void setDrainTimeout(Duration drainTimeout) {
 		this.drainTimeout = drainTimeout;
-	}
-
-	public Duration getDrainSpread() {
-		return this.drainSpread;
-	}
-
-	public void setDrainSpread(Duration drainSpread) {
-		this.drainSpread = drainSpread;
 	}
 
 	public @Nullable Integer getTlsHandshakeConcurrency() {
@@ -258,10 +241,6 @@ public class ZeroDowntimeProperties implements InitializingBean {
 	public void afterPropertiesSet() {
 		requirePositive("zerodowntime.startup-timeout", this.startupTimeout);
 		requirePositive("zerodowntime.drain-timeout", this.drainTimeout);
-		if (this.drainSpread.isNegative() || this.drainSpread.compareTo(this.drainTimeout) >= 0) {
-			throw new InvalidConfigurationPropertyValueException("zerodowntime.drain-spread", this.drainSpread,
-					"must be zero or more, and shorter than zerodowntime.drain-timeout (" + this.drainTimeout + ")");
-		}
 		Integer handshakeConcurrency = this.tlsHandshakeConcurrency;
 		if (handshakeConcurrency != null && handshakeConcurrency < 0) {
 			throw new InvalidConfigurationPropertyValueException("zerodowntime.tls-handshake-concurrency",

@@ -249,16 +249,6 @@ class ZeroDowntimeAutoConfigurationTests {
 	}
 
 	@Test
-	void http2ConnectionsAndWebSocketsAreToldToGoAllAtOnceUnlessASpreadIsSet() {
-		this.runner.withPropertyValues("zerodowntime.enabled=true")
-			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
-				.isEqualTo(Duration.ZERO));
-		this.runner.withPropertyValues("zerodowntime.enabled=true", "zerodowntime.drain-spread=2s")
-			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("drainSpread")
-				.isEqualTo(Duration.ofSeconds(2)));
-	}
-
-	@Test
 	void tlsHandshakesRunOnePerProcessorAtOnceUnlessConfigured() {
 		this.runner.withPropertyValues("zerodowntime.enabled=true")
 			.run((context) -> assertThat(context.getBean(HandoffConnectors.class)).extracting("handshakeConcurrency")
@@ -356,13 +346,6 @@ class ZeroDowntimeAutoConfigurationTests {
 	void warmUpDurationNotShorterThanItsTimeoutFailsNamingTheProperty() {
 		assertStartupFailsNaming("zerodowntime.warm-up.duration", "zerodowntime.warm-up.duration=10s");
 		assertStartupFailsNaming("zerodowntime.warm-up.duration", "zerodowntime.warm-up.duration=-1s");
-	}
-
-	@Test
-	void drainSpreadNotShorterThanTheDrainTimeoutFailsNamingTheProperty() {
-		assertStartupFailsNaming("zerodowntime.drain-spread", "zerodowntime.drain-timeout=5s",
-				"zerodowntime.drain-spread=5s");
-		assertStartupFailsNaming("zerodowntime.drain-spread", "zerodowntime.drain-spread=-1s");
 	}
 
 	@Test

@@ -2,7 +2,6 @@ package io.zerodowntime.internal.tomcat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,8 +30,6 @@ public class HandoffConnectors {
 	private final LongLivedDrain websocketDrain;
 
 	private final LongLivedDrain streamingDrain;
-
-	private volatile Duration drainSpread = Duration.ZERO;
 
 	private volatile int handshakeConcurrency;
 
@@ -66,15 +63,6 @@ public class HandoffConnectors {
 		this.gated = gated;
 		this.websocketDrain = websocketDrain;
 		this.streamingDrain = streamingDrain;
-	}
-
-	/**
-	 * Set over how long a drain tells HTTP/2 connections and WebSocket sessions to go, one
-	 * after another, on the connectors registered from now on.
-	 * @param drainSpread the spread; zero tells them all at once
-	 */
-	public void setDrainSpread(Duration drainSpread) {
-		this.drainSpread = drainSpread;
 	}
 
 	/**
@@ -115,7 +103,6 @@ public class HandoffConnectors {
 			endpoint.setHandoffMode(main ? this.handoffMode : HandoffMode.REUSEPORT);
 			endpoint.setGated(this.gated);
 			endpoint.setLongLivedDrain(this.websocketDrain, this.streamingDrain);
-			endpoint.setDrainSpread(this.drainSpread);
 			endpoint.setHandshakeConcurrency(this.handshakeConcurrency);
 			this.endpoints.add(endpoint);
 			if (main) {

@@ -8,7 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -278,15 +277,6 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		if (this.acceptState == AcceptState.STOPPED) {
 			this.openConnections.drain(System.nanoTime() - this.stoppedAt);
 		}
-	}
-
-	/**
-	 * Set over how long a drain tells HTTP/2 connections and WebSocket sessions to go, one
-	 * after another (see {@link OpenConnections}).
-	 * @param spread the spread; zero tells them all at once
-	 */
-	public void setDrainSpread(Duration spread) {
-		this.openConnections.setSpread(spread);
 	}
 
 	/**

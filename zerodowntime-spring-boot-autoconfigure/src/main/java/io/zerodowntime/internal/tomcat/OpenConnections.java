@@ -36,10 +36,6 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * stream by Tomcat's own connection timeout, which sends the final GOAWAY first. The grace
  * lets streams that crossed the first GOAWAY arrive and be served.</li>
  * </ul>
- * HTTP/2 connections and WebSocket sessions are told one after another over the
- * {@linkplain #setSpread spread}, not all at once: each moves all its clients to the new
- * generation at once, and over TLS each of them costs that just-started JVM a full
- * handshake (HTTP/2 clients that find no usable connection open one per waiting request).
  * Each HTTP/1.1 response says {@code Connection: close} meanwhile (see
  * {@link HandoffNioEndpoint#getMaxKeepAliveRequests()}). Tomcat takes a connection's
  * processor away while it processes an event, so a connection can be missed on one pass:
@@ -92,12 +88,6 @@ final class OpenConnections {
 	 */
 	private final Map<Object, Long> goAwaySentAt = new ConcurrentHashMap<>();
 
-	private volatile DrainSpread spread = new DrainSpread(Duration.ZERO);
-
-	private int toldLongLived;
-
-	private int openAtStop = -1;
-
 	private volatile LongLivedDrain websockets = LongLivedDrain.END;
 
 	private volatile LongLivedDrain streaming = LongLivedDrain.END;
@@ -122,25 +112,12 @@ final class OpenConnections {
 	}
 
 	/**
-	 * Set over how long HTTP/2 connections and WebSocket sessions are told to go, one after
-	 * another; zero tells them all at once.
-	 * @param spread the spread
-	 */
-	void setSpread(Duration spread) {
-		this.spread = new DrainSpread(spread);
-	}
-
-	/**
-	 * Tell every open connection, once, that this endpoint takes no more work (HTTP/2 and
-	 * WebSocket in turn over the spread); and, past the grace, close those that have
-	 * nothing in progress.
+	 * Tell every open connection, once, that this endpoint takes no more work; and, past
+	 * the grace, close those that have nothing in progress.
 	 * @param sinceStopped how long ago accepting stopped, in nanoseconds
 	 */
 	synchronized void drain(long sinceStopped) {
 		Collection<? extends SocketWrapperBase<?>> connections = this.endpoint.getConnections();
-		if (this.openAtStop < 0) {
-			this.openAtStop = connections.size();
-		}
 		long idleGrace = IDLE_GRACE.toNanos();
 		for (SocketWrapperBase<?> connection : connections) {
 			Object processor = connection.getCurrentProcessor();
@@ -151,8 +128,7 @@ final class OpenConnections {
 				}
 			}
 			else if ("h2".equals(upgraded) || "h2c".equals(upgraded)) {
-				if (isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
-					this.toldLongLived++;
+				if (this.told.add(connection)) {
 					this.goAwaySentAt.put(connection, sinceStopped);
 					((Processor) processor).pause();
 				}
@@ -162,8 +138,7 @@ final class OpenConnections {
 				}
 			}
 			else if ("websocket".equals(upgraded) && this.websockets == LongLivedDrain.END
-					&& isLongLivedTurn(sinceStopped) && this.told.add(connection)) {
-				this.toldLongLived++;
+					&& this.told.add(connection)) {
 				connection.processSocket(SocketEvent.STOP, true);
 			}
 		}
@@ -186,18 +161,12 @@ final class OpenConnections {
 		this.told.remove(processor);
 	}
 
-	private boolean isLongLivedTurn(long sinceStopped) {
-		return this.toldLongLived < this.spread.due(this.openAtStop, sinceStopped);
-	}
-
 	/**
 	 * Forget what was told: the endpoint accepts again.
 	 */
 	synchronized void reset() {
 		this.told.clear();
 		this.goAwaySentAt.clear();
-		this.toldLongLived = 0;
-		this.openAtStop = -1;
 	}
 
 	/**
