@@ -1,6 +1,11 @@
 package io.zerodowntime.sample;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.SocketFactory;
 
 import io.zerodowntime.harness.TrustAll;
 import okhttp3.ConnectionPool;
@@ -39,6 +46,20 @@ final class Http2Clients {
 	}
 
 	/**
+	 * The address OkHttp clients connect from; the JDK's connect from {@code 127.0.0.1}.
+	 */
+	static final InetAddress OKHTTP_ADDRESS = address("127.0.0.2");
+
+	private static InetAddress address(String literal) {
+		try {
+			return InetAddress.getByName(literal);
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * An OkHttp client of one connection to the port.
 	 * @param tls whether to speak {@code h2} over TLS rather than {@code h2c} with prior
 	 * knowledge
@@ -46,6 +67,8 @@ final class Http2Clients {
 	static StreamLoad.Client okHttp(int port, boolean tls) {
 		OkHttpClient.Builder builder = new OkHttpClient.Builder().connectionPool(new ConnectionPool())
 			.dispatcher(new Dispatcher())
+			// another client than the JDK's, on another host as it were
+			.socketFactory(new LocalAddressSocketFactory(OKHTTP_ADDRESS))
 			// connect on the calling thread, which may be in the test's network namespace
 			.fastFallback(false)
 			.callTimeout(REQUEST_TIMEOUT);
@@ -114,6 +137,47 @@ final class Http2Clients {
 			}
 
 		};
+	}
+
+	/**
+	 * Plain sockets bound to one local address before they connect.
+	 */
+	private static final class LocalAddressSocketFactory extends SocketFactory {
+
+		private final InetAddress local;
+
+		LocalAddressSocketFactory(InetAddress local) {
+			this.local = local;
+		}
+
+		@Override
+		public Socket createSocket() throws IOException {
+			Socket socket = new Socket();
+			socket.bind(new InetSocketAddress(this.local, 0));
+			return socket;
+		}
+
+		@Override
+		public Socket createSocket(String host, int port) throws IOException {
+			return new Socket(host, port, this.local, 0);
+		}
+
+		@Override
+		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+			return new Socket(host, port, localHost, localPort);
+		}
+
+		@Override
+		public Socket createSocket(InetAddress host, int port) throws IOException {
+			return new Socket(host, port, this.local, 0);
+		}
+
+		@Override
+		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+				throws IOException {
+			return new Socket(address, port, localAddress, localPort);
+		}
+
 	}
 
 	private static String http2(Protocol protocol) {

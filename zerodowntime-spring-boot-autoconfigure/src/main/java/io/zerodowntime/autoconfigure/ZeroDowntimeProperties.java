@@ -67,7 +67,8 @@ public class ZeroDowntimeProperties implements InitializingBean {
 
 	/**
 	 * How many TLS handshake steps each listener runs at once, on threads of its own, the
-	 * oldest connection first; a connection goes to Tomcat's workers once its handshake is
+	 * oldest connection first and each client address's first connection before any
+	 * address's second; a connection goes to Tomcat's workers once its handshake is
 	 * complete. After a takeover every client reconnects to the new generation at once:
 	 * shared among hundreds of handshakes, the cores would complete none for seconds; in
 	 * turn, the first clients are served within milliseconds. Defaults to the number of

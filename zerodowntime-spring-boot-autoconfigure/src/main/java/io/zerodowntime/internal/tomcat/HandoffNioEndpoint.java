@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Connection: close}; {@link #resumeAccepting()} undoes it. A connection that the
  * acceptor took in the race with that stop is served, never dropped.</li>
  * </ul>
- * Over TLS, handshakes run in a {@link HandshakeQueue}, the oldest connection first.
+ * Over TLS, handshakes run in a {@link HandshakeQueue}: the oldest connection first, and each
+ * client's first connection before any client's second.
  * Unix domain socket listeners are left to Tomcat.
  *
  * @author zerodowntime
@@ -76,6 +77,8 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	private volatile int handshakeConcurrency;
 
 	private final AtomicLong connectionNumbers = new AtomicLong();
+
+	private final ClientHandshakes clientHandshakes = new ClientHandshakes();
 
 	private volatile @Nullable HandshakeQueue handshakeQueue;
 
@@ -288,6 +291,10 @@ public class HandoffNioEndpoint extends NioEndpoint {
 		this.handshakeConcurrency = concurrency;
 	}
 
+	int getHandshakesInProgress(InetAddress client) {
+		return this.clientHandshakes.inProgress(client);
+	}
+
 	long getHandshakeStepsTaken() {
 		HandshakeQueue queue = this.handshakeQueue;
 		return (queue != null) ? queue.stepsTaken() : 0;
@@ -297,7 +304,7 @@ public class HandoffNioEndpoint extends NioEndpoint {
 	protected NioChannel createChannel(SocketBufferHandler buffers) {
 		// channels are made on accept, after start decided whether handshakes queue
 		if (this.handshakeQueue != null) {
-			return new NumberedTlsChannel(buffers, this, this.connectionNumbers);
+			return new NumberedTlsChannel(buffers, this, this.connectionNumbers, this.clientHandshakes);
 		}
 		return super.createChannel(buffers);
 	}

@@ -15,8 +15,9 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 
 /**
  * The TLS handshakes of an endpoint, run a step at a time on a few threads of their own,
- * the oldest connection first; once a handshake is complete its connection goes to
- * Tomcat's workers. At a takeover every client reconnects to the new generation at once:
+ * the oldest connection first, and each client's first connection before any client's
+ * second (see {@link ClientHandshakes}); once a handshake is complete its connection goes
+ * to Tomcat's workers. At a takeover every client reconnects to the new generation at once:
  * with each of hundreds of handshakes on a worker thread of its own, the cores are shared
  * among all of them and none completes before nearly all do, so no client is served for
  * seconds. In turn, the first clients are served within milliseconds and all of them in
@@ -66,7 +67,7 @@ final class HandshakeQueue {
 			return false;
 		}
 		try {
-			run(channel.connection(), () -> handshake(connection, event));
+			run(channel.round(), channel.connection(), () -> handshake(connection, channel, event));
 			return true;
 		}
 		catch (RejectedExecutionException ex) {
@@ -77,15 +78,16 @@ final class HandshakeQueue {
 
 	/**
 	 * Run work for a connection in its turn.
+	 * @param round the round of the connection's client
 	 * @param connection the connection's number
 	 * @param work what to run
 	 * @throws RejectedExecutionException once closed
 	 */
-	void run(long connection, Runnable work) {
-		this.threads.execute(new Step(connection, this.sequence.incrementAndGet(), work));
+	void run(int round, long connection, Runnable work) {
+		this.threads.execute(new Step(round, connection, this.sequence.incrementAndGet(), work));
 	}
 
-	private void handshake(SocketWrapperBase<NioChannel> connection, SocketEvent event) {
+	private void handshake(SocketWrapperBase<NioChannel> connection, NumberedTlsChannel channel, SocketEvent event) {
 		int next;
 		// as Tomcat's own processing of a socket event: one thread at a time per connection
 		synchronized (connection) {
@@ -93,7 +95,6 @@ final class HandshakeQueue {
 				return;
 			}
 			try {
-				NioChannel channel = connection.getSocket();
 				next = channel.isHandshakeComplete() ? 0
 						: channel.handshake(event == SocketEvent.OPEN_READ, event == SocketEvent.OPEN_WRITE);
 			}
@@ -110,6 +111,7 @@ final class HandshakeQueue {
 		}
 		else {
 			// complete: the first read is the workers'; failed: they report and close it
+			channel.handshakeEnded();
 			this.workers.process(connection, (next == 0) ? SocketEvent.OPEN_READ : SocketEvent.ERROR);
 		}
 	}
@@ -133,10 +135,11 @@ final class HandshakeQueue {
 	}
 
 	/**
-	 * A step of a handshake: the lower the connection's number, the sooner; in the order
-	 * queued for the same connection.
+	 * A step of a handshake: the lower its client's round, the sooner; then the lower the
+	 * connection's number; in the order queued for the same connection.
 	 */
-	private record Step(long connection, long sequence, Runnable work) implements Runnable, Comparable<Step> {
+	private record Step(int round, long connection, long sequence, Runnable work)
+			implements Runnable, Comparable<Step> {
 
 		@Override
 		public void run() {
@@ -145,6 +148,10 @@ final class HandshakeQueue {
 
 		@Override
 		public int compareTo(Step other) {
+			int byRound = Integer.compare(this.round, other.round);
+			if (byRound != 0) {
+				return byRound;
+			}
 			int byConnection = Long.compare(this.connection, other.connection);
 			return (byConnection != 0) ? byConnection : Long.compare(this.sequence, other.sequence);
 		}

@@ -2,6 +2,8 @@ package io.zerodowntime.internal.tomcat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +54,7 @@ class HandshakeQueueTests {
 		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
 		});
 		try {
-			queue.run(10, () -> {
+			queue.run(0, 10, () -> {
 				running.countDown();
 				await(release);
 			});
@@ -61,7 +63,7 @@ class HandshakeQueueTests {
 			CountDownLatch done = new CountDownLatch(4);
 			// a first-come order would be 3, 1, 1, 2
 			for (long connection : new long[] { 3, 1, 1, 2 }) {
-				queue.run(connection, () -> {
+				queue.run(0, connection, () -> {
 					order.add(connection);
 					done.countDown();
 				});
@@ -69,6 +71,37 @@ class HandshakeQueueTests {
 			release.countDown();
 			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(order).containsExactly(1L, 1L, 2L, 3L);
+		}
+		finally {
+			queue.close();
+		}
+	}
+
+	@Test
+	void eachClientsFirstConnectionGoesBeforeAnyClientsSecond() throws Exception {
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
+		});
+		try {
+			queue.run(0, 10, () -> {
+				running.countDown();
+				await(release);
+			});
+			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+			List<Long> order = Collections.synchronizedList(new ArrayList<>());
+			CountDownLatch done = new CountDownLatch(4);
+			// one client opened connections 1, 2 and 3 at once (rounds 0, 1, 2); another, 4
+			long[][] steps = { { 0, 1 }, { 1, 2 }, { 2, 3 }, { 0, 4 } };
+			for (long[] step : steps) {
+				queue.run((int) step[0], step[1], () -> {
+					order.add(step[1]);
+					done.countDown();
+				});
+			}
+			release.countDown();
+			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(order).containsExactly(1L, 4L, 2L, 3L);
 		}
 		finally {
 			queue.close();
@@ -84,7 +117,7 @@ class HandshakeQueueTests {
 		CountDownLatch done = new CountDownLatch(8);
 		try {
 			for (int i = 0; i < 8; i++) {
-				queue.run(i, () -> {
+				queue.run(0, i, () -> {
 					mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
 					try {
 						Thread.sleep(20);
@@ -109,7 +142,7 @@ class HandshakeQueueTests {
 		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
 		});
 		queue.close();
-		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> queue.run(1, () -> {
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> queue.run(0, 1, () -> {
 		}));
 	}
 
@@ -135,8 +168,20 @@ class HandshakeQueueTests {
 			endpoint.setHandshakeConcurrency(handshakeConcurrency);
 			tomcat.start();
 			assertThat(getAllAtOnce(endpoint.getLocalPort(), keyStore)).containsOnly("ok");
+			// a client that leaves before its hello ends its handshake too
+			new Socket(InetAddress.getLoopbackAddress(), endpoint.getLocalPort()).close();
+			awaitNoHandshakeInProgress(endpoint);
 			return endpoint.getHandshakeStepsTaken();
 		}
+	}
+
+	private static void awaitNoHandshakeInProgress(HandoffNioEndpoint endpoint) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (endpoint.getHandshakesInProgress(InetAddress.getLoopbackAddress()) > 0
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(endpoint.getHandshakesInProgress(InetAddress.getLoopbackAddress())).isZero();
 	}
 
 	private static void await(CountDownLatch latch) {
