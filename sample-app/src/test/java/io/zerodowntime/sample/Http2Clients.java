@@ -71,6 +71,9 @@ final class Http2Clients {
 			.socketFactory(new LocalAddressSocketFactory(OKHTTP_ADDRESS))
 			// connect on the calling thread, which may be in the test's network namespace
 			.fastFallback(false)
+			// the JDK client's bound, also on the TLS handshake: 200 of them on a cold generation 0
+			// (C1 only, two cores shared with the clients) took over OkHttp's default 10 s once
+			.readTimeout(REQUEST_TIMEOUT)
 			.callTimeout(REQUEST_TIMEOUT);
 		if (tls) {
 			builder.sslSocketFactory(TrustAll.CONTEXT.getSocketFactory(), TrustAll.MANAGER)
