@@ -49,36 +49,23 @@ class HandshakeQueueTests {
 
 	@Test
 	void theOldestConnectionWaitingHasTheNextTurn() throws Exception {
-		CountDownLatch running = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
-		});
-		try {
-			queue.run(0, 10, () -> {
-				running.countDown();
-				await(release);
-			});
-			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-			List<Long> order = Collections.synchronizedList(new ArrayList<>());
-			CountDownLatch done = new CountDownLatch(4);
-			// a first-come order would be 3, 1, 1, 2
-			for (long connection : new long[] { 3, 1, 1, 2 }) {
-				queue.run(0, connection, () -> {
-					order.add(connection);
-					done.countDown();
-				});
-			}
-			release.countDown();
-			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(order).containsExactly(1L, 1L, 2L, 3L);
-		}
-		finally {
-			queue.close();
-		}
+		// a first-come order would be 3, 1, 1, 2
+		long[][] steps = { { 0, 3 }, { 0, 1 }, { 0, 1 }, { 0, 2 } };
+		assertThat(orderRun(steps)).containsExactly(1L, 1L, 2L, 3L);
 	}
 
 	@Test
 	void eachClientsFirstConnectionGoesBeforeAnyClientsSecond() throws Exception {
+		// one client opened connections 1, 2 and 3 at once (rounds 0, 1, 2); another, 4
+		long[][] steps = { { 0, 1 }, { 1, 2 }, { 2, 3 }, { 0, 4 } };
+		assertThat(orderRun(steps)).containsExactly(1L, 4L, 2L, 3L);
+	}
+
+	/**
+	 * Queue steps, each a round and a connection number, behind a step that holds the one
+	 * thread, and return the connections in the order their steps ran once it lets go.
+	 */
+	private static List<Long> orderRun(long[][] steps) throws InterruptedException {
 		CountDownLatch running = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		HandshakeQueue queue = new HandshakeQueue(1, "test", (connection, event) -> {
@@ -90,9 +77,7 @@ class HandshakeQueueTests {
 			});
 			assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
 			List<Long> order = Collections.synchronizedList(new ArrayList<>());
-			CountDownLatch done = new CountDownLatch(4);
-			// one client opened connections 1, 2 and 3 at once (rounds 0, 1, 2); another, 4
-			long[][] steps = { { 0, 1 }, { 1, 2 }, { 2, 3 }, { 0, 4 } };
+			CountDownLatch done = new CountDownLatch(steps.length);
 			for (long[] step : steps) {
 				queue.run((int) step[0], step[1], () -> {
 					order.add(step[1]);
@@ -101,7 +86,7 @@ class HandshakeQueueTests {
 			}
 			release.countDown();
 			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-			assertThat(order).containsExactly(1L, 4L, 2L, 3L);
+			return order;
 		}
 		finally {
 			queue.close();
